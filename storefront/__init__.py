@@ -1,0 +1,88 @@
+"""The application factory: configuration, extensions, blueprints, error pages and commands."""
+
+from flask import Flask, render_template, request
+from flask.globals import request_ctx
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from storefront import cart, catalog, cli, config, i18n, ops, policy, security
+from storefront.database import reset_write_intent, set_write_intent
+from storefront.extensions import babel, csrf, db, limiter, migrate
+
+BLUEPRINTS = (ops.bp, catalog.bp, policy.bp, cart.bp)
+
+ERROR_MESSAGES = {
+    400: (_l("Bad request"), _l("Something in that request was not right. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("We could not find that page. It may have moved, or the link may be wrong.")),
+    405: (_l("Not allowed"), _l("That action is not possible on this page.")),
+    413: (_l("Too large"), _l("What you sent is larger than we accept. Please send a smaller file.")),
+    429: (_l("Too many requests"), _l("You have tried this too often. Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("Sorry, something went wrong on our side. Please try again in a moment.")),
+    501: (_l("Coming soon"), _l("This part of the shop is not open yet.")),
+}
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, overrides)
+    register_extensions(app)
+    register_templates(app)
+    register_request_hooks(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    cli.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def register_request_hooks(app: Flask) -> None:
+    i18n.register(app)
+    security.register(app)
+
+    @app.before_request
+    def declare_write_intent():
+        # POSTs begin their SQLite transaction IMMEDIATE (storefront.database explains why).
+        request.environ["storefront.write_token"] = set_write_intent(request.method not in ("GET", "HEAD"))
+
+    @app.teardown_request
+    def forget_write_intent(exc):
+        token = request.environ.pop("storefront.write_token", None)
+        if token is not None:
+            reset_write_intent(token)
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render_error(error: HTTPException):
+        code = error.code or 500
+        title, message = ERROR_MESSAGES.get(code) or ERROR_MESSAGES[400 if code < 500 else 500]
+        headers = {"Allow": error.get_headers()[-1][1]} if code == 405 and error.valid_methods else {}
+        if request_ctx.url_adapter is None:
+            # The request failed before routing (an untrusted Host): no URLs can be built for a page.
+            return f"{code} {title}", code, {**headers, "Content-Type": "text/plain; charset=utf-8"}
+        page = render_template("errors/error.html", code=code, title=title, message=message)
+        return page, code, headers
+
+    def render_unexpected(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            return render_error(InternalServerError())
+        except Exception:  # noqa: BLE001 - the error page itself failed; answer without templates
+            app.logger.exception("the error page failed to render")
+            return "Internal Server Error / 服务器内部错误", 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(Exception, render_unexpected)

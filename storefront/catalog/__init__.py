@@ -1,0 +1,5 @@
+"""The catalogue: categories, products and their pages."""
+
+from storefront.catalog.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,66 @@
+"""The flask commands of CONTRACT.md (db comes from Flask-Migrate)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from cryptography.fernet import Fernet
+from flask import current_app
+from flask.cli import AppGroup
+
+from storefront.database import write_transaction
+from storefront.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+
+translate = AppGroup("translate", help="Extract, update and compile the message catalogues (pybabel).")
+keys = AppGroup("keys", help="Data-encryption keys for personal data at rest.")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Add the bilingual demo catalogue (categories, products, images); safe to run again."""
+    # Imported here so web workers never load the demo texts and drawing code.
+    from storefront.catalog.demo import seed_demo
+
+    with write_transaction():
+        categories, products = seed_demo(current_app.config["UPLOAD_DIR"])
+        db.session.commit()
+    click.echo(f"Demo catalogue: {categories} categories and {products} products added.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate.command("extract")
+def translate_extract():
+    """Collect every translatable string into translations/messages.pot."""
+    _pybabel("extract", "-F", "translations/babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new strings into every .po file (translate the new and fuzzy entries next)."""
+    translate_extract.callback()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-wrap")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile every .po into the .mo the shop reads (fuzzy entries are never compiled)."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+@keys.command("generate", with_appcontext=False)
+def keys_generate():
+    """Print a new data-encryption key; put it first in STOREFRONT_DATA_KEYS, then run `keys rotate`."""
+    click.echo(Fernet.generate_key().decode())
+
+
+def register(app) -> None:
+    for command in (seed_demo_command, translate, keys):
+        app.cli.add_command(command)

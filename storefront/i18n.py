@@ -1,0 +1,186 @@
+"""Locales and their codes, the /<lang>/ URL prefix, locale choice, and money, date and translated-row helpers."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import current_app, g, has_request_context, redirect, request
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # in the URL and the lang cookie
+    babel: str  # Babel's locale, the translations folder
+    html: str  # <html lang>, hreflang
+    name: str  # the language's own name, for the switcher
+
+
+# The one table of language codes. Adding a language is a row here and a .po file.
+LANGUAGES = {
+    "en": Language("en", "en", "en", "English"),
+    "zh": Language("zh", "zh_Hans_CN", "zh-Hans", "中文"),
+}
+LANG_PREFIX = "/<any({}):lang>".format(", ".join(LANGUAGES))
+LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def primary_subtag(tag: str) -> str:
+    return tag.replace("_", "-").split("-", 1)[0].strip().lower()
+
+
+def negotiate(accept_languages, cookie: str | None, preferred: str | None, default: str) -> str:
+    """The language for a request without a prefix: cookie, saved preference, Accept-Language, default."""
+    for candidate in (cookie, preferred):
+        if candidate in LANGUAGES:
+            return candidate
+    for tag, _quality in accept_languages:
+        code = primary_subtag(tag)
+        if code in LANGUAGES:
+            return code
+    return default
+
+
+def request_language() -> str:
+    """The language of the current request: its URL prefix, or else negotiated."""
+    if "lang" in g:
+        return g.lang
+    return negotiate(
+        request.accept_languages,
+        request.cookies.get(LANG_COOKIE),
+        g.get("preferred_locale"),
+        current_app.config["DEFAULT_LOCALE"],
+    )
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return g.get("babel_locale", "en")
+    return LANGUAGES[request_language()].babel
+
+
+def pull_lang(endpoint, values) -> None:
+    if values is not None and "lang" in values:
+        g.lang = values.pop("lang")
+
+
+def add_lang(endpoint, values) -> None:
+    if "lang" in values or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        return
+    values["lang"] = request_language() if has_request_context() else current_app.config["DEFAULT_LOCALE"]
+
+
+def root_redirect():
+    return redirect(f"/{request_language()}/", code=302)
+
+
+def remember_language(response):
+    """Every page under /<lang>/ stores the language as a strictly necessary preference cookie."""
+    lang = g.get("lang")
+    if lang and request.cookies.get(LANG_COOKIE) != lang:
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=LANG_COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=not current_app.config["DEV"],
+            httponly=True,
+        )
+    return response
+
+
+def twin_path(lang: str) -> str:
+    """This page's path and query string under another language prefix."""
+    path = request.path
+    current = g.get("lang")
+    if current and (path == f"/{current}" or path.startswith(f"/{current}/")):
+        path = f"/{lang}{path[len(current) + 1:]}"
+    else:
+        path = f"/{lang}/"
+    query = urlencode(request.args, doseq=True)
+    return f"{path}?{query}" if query else path
+
+
+def alternate_links() -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) for every language twin of this page, and x-default."""
+    base = current_app.config["BASE_URL"]
+    links = [(language.html, base + twin_path(code)) for code, language in LANGUAGES.items()]
+    links.append(("x-default", base + twin_path(current_app.config["DEFAULT_LOCALE"])))
+    return links
+
+
+def html_lang() -> str:
+    return LANGUAGES[request_language()].html
+
+
+def money(value) -> str:
+    return format_currency(value, current_app.config["CURRENCY"])
+
+
+def date_filter(value) -> str:
+    return format_date(value, "long")
+
+
+def datetime_filter(value) -> str:
+    return format_datetime(value, "medium")
+
+
+def translated(obj, field: str):
+    """The object's text in the page's language, falling back to another language.
+
+    Returns Markup that carries a lang attribute when the text is a fallback, so screen
+    readers and browsers switch language for it; `obj.translations` maps a language code
+    (en, zh) to a row with the field.
+    """
+    wanted = _wanted_language()
+    text, lang = text_in(obj, field, wanted)
+    if lang == wanted or text is None:
+        return text or ""
+    return Markup('<span lang="{}">{}</span>').format(LANGUAGES[lang].html, text)
+
+
+def translated_text(obj, field: str) -> str:
+    """The plain text of translated(), for places that take no markup (titles, alt text)."""
+    return text_in(obj, field, _wanted_language())[0] or ""
+
+
+def translation_lang(obj, field: str) -> str | None:
+    """The HTML lang of the text translated_text() gives, when it is a fallback; else None."""
+    wanted = _wanted_language()
+    lang = text_in(obj, field, wanted)[1]
+    return LANGUAGES[lang].html if lang and lang != wanted else None
+
+
+def _wanted_language() -> str:
+    return request_language() if has_request_context() else current_app.config["DEFAULT_LOCALE"]
+
+
+def text_in(obj, field: str, wanted: str) -> tuple[str | None, str | None]:
+    """(text, language) of the field in the wanted language, else the first language that has it."""
+    rows = obj.translations
+    for code in (wanted, *LANGUAGES):
+        row = rows.get(code)
+        if row is not None and getattr(row, field):
+            return getattr(row, field), code
+    return None, None
+
+
+def register(app) -> None:
+    app.url_value_preprocessor(pull_lang)
+    app.url_defaults(add_lang)
+    app.after_request(remember_language)
+    app.add_url_rule("/", "root", root_redirect)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        twin_path=twin_path,
+        alternate_links=alternate_links,
+        html_lang=html_lang,
+        request_language=request_language,
+        translated=translated,
+        translated_text=translated_text,
+        translation_lang=translation_lang,
+        get_locale=get_locale,
+    )

@@ -1,0 +1,159 @@
+"""Fixtures: an app on a fresh copy of the migrated schema, its clients, and factories for catalogue rows."""
+
+import contextlib
+import os
+import shutil
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from storefront import create_app
+from storefront.catalog.models import Category, CategoryTranslation, Product, ProductTranslation
+from storefront.extensions import db
+
+PG_URL = os.environ.get("STOREFRONT_TEST_DATABASE_URL")
+TEST_DATA_KEY = "Vj3LbT0Ic9DmXN2Yk8qY3Iu5tWr1oRkqS8m7eB0cQ8A="
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "DEV": False,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "DATA_KEYS": TEST_DATA_KEY,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "BASE_URL": "http://shop.test",
+    "DEFAULT_LOCALE": "en",
+    "CURRENCY": "USD",
+}
+
+
+def make_config(tmp_path, **overrides) -> dict:
+    return {**BASE_CONFIG, "UPLOAD_DIR": str(tmp_path / "uploads"), **overrides}
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """The schema built once by the migrations, as production gets it (never create_all)."""
+    if PG_URL:
+        app = create_app({**BASE_CONFIG, "DATABASE_URL": PG_URL})
+        with app.app_context():
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+            upgrade()
+            db.engine.dispose()
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    if PG_URL:
+        return PG_URL
+    path = tmp_path / "shop.db"
+    shutil.copy(template_database, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(make_config(tmp_path, DATABASE_URL=database_url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if PG_URL:
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def make_category(app):
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides) -> SimpleNamespace:
+        n = next(counter)
+        en = overrides.pop("en", {"name": f"Category {n}", "description": f"About category {n}"})
+        zh = overrides.pop("zh", {"name": f"类别{n}", "description": f"类别{n}的介绍"})
+        with app.app_context():
+            category = Category(slug=overrides.pop("slug", f"category-{n}"), position=n, **overrides)
+            for locale, texts in (("en", en), ("zh", zh)):
+                if texts:
+                    category.translations[locale] = CategoryTranslation(locale=locale, **texts)
+            db.session.add(category)
+            db.session.commit()
+            return SimpleNamespace(id=category.id, slug=category.slug)
+
+    return make
+
+
+@pytest.fixture
+def make_product(app):
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides) -> SimpleNamespace:
+        n = next(counter)
+        en = overrides.pop("en", {"name": f"Product {n}", "summary": f"Summary {n}", "description": f"Text {n}"})
+        zh = overrides.pop("zh", {"name": f"商品{n}", "summary": f"简介{n}", "description": f"说明{n}"})
+        category = overrides.pop("category", None)
+        values = {"slug": f"product-{n}", "sku": f"SKU-{n:04d}", "price": Decimal("10.00"), "stock": 5, **overrides}
+        with app.app_context():
+            product = Product(category_id=category.id if category else None, translations={}, images=[], **values)
+            for locale, texts in (("en", en), ("zh", zh)):
+                if texts:
+                    product.translations[locale] = ProductTranslation(locale=locale, **texts)
+            db.session.add(product)
+            db.session.commit()
+            return SimpleNamespace(id=product.id, slug=product.slug, sku=product.sku, price=product.price)
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts the SQL statements run inside the `with` block: `with count_queries() as counted: ...; counted()`."""
+
+    @contextlib.contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+                statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
