@@ -1,0 +1,56 @@
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+MO = PO.with_suffix(".mo")
+
+
+@pytest.fixture(scope="module")
+def fresh_template(tmp_path_factory):
+    """The catalogue template extracted afresh from the code, as `flask translate extract` does."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "translations/babel.cfg",
+         "-k", "_l", "-o", str(pot), "."],
+        check=True, cwd=ROOT,
+    )
+    with pot.open("rb") as handle:
+        return read_po(handle)
+
+
+@pytest.fixture(scope="module")
+def chinese():
+    with PO.open("rb") as handle:
+        return read_po(handle, locale="zh_Hans_CN")
+
+
+def test_every_extracted_message_has_a_chinese_translation(fresh_template, chinese):
+    missing = []
+    for message in fresh_template:
+        if not message.id:
+            continue
+        translated = chinese.get(message.id)
+        strings = translated.string if translated else None
+        if isinstance(strings, tuple):
+            strings = "".join(strings) if all(strings) else ""
+        if not strings or (translated and translated.fuzzy):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    assert missing == [], f"untranslated or fuzzy: {missing}"
+
+
+def test_translations_keep_their_placeholders(chinese):
+    problems = [(message.id, [str(error) for error in errors]) for message, errors in chinese.check() if errors]
+    assert problems == []
+
+
+def test_committed_mo_is_what_the_po_compiles_to(chinese):
+    compiled = io.BytesIO()
+    write_mo(compiled, chinese, use_fuzzy=False)
+    assert MO.read_bytes() == compiled.getvalue(), "run `flask --app wsgi translate compile` and commit the .mo"
