@@ -170,9 +170,9 @@ def save_product_image(product: Product, image: Image.Image, upload_dir: str) ->
         height=picture.height,
         position=position,
     )
-    picture.save(directory / stored.filename, "WEBP", quality=82, method=6)
+    picture.save(directory / stored.filename, "WEBP", quality=82, method=4)
     thumb = picture.resize((ProductImage.THUMB_WIDTH, stored.thumb_height), Image.Resampling.LANCZOS)
-    thumb.save(directory / stored.thumb_filename, "WEBP", quality=80, method=6)
+    thumb.save(directory / stored.thumb_filename, "WEBP", quality=80, method=4)
     db.session.add(stored)
     db.session.flush()
     return stored
