@@ -79,6 +79,23 @@ def app(database_url, tmp_path):
 
 
 @pytest.fixture
+def make_app(tmp_path, database_url):
+    """Builds extra apps with other settings; their connections are closed afterwards."""
+    apps = []
+
+    def make(**overrides):
+        app = create_app(make_config(tmp_path, **{"DATABASE_URL": database_url, **overrides}))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

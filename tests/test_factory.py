@@ -5,10 +5,10 @@ from storefront.config import ConfigError, load_dev_secrets
 from tests.conftest import make_config
 
 
-def test_overrides_win_over_environment(monkeypatch, tmp_path, database_url):
+def test_overrides_win_over_environment(monkeypatch, make_app):
     monkeypatch.setenv("STOREFRONT_SHOP_NAME", "From the environment")
     monkeypatch.setenv("STOREFRONT_LOGISTICS_COMPANY", "Env Express")
-    app = create_app(make_config(tmp_path, DATABASE_URL=database_url, SHOP_NAME="From the test"))
+    app = make_app(SHOP_NAME="From the test")
     assert app.config["SHOP_NAME"] == "From the test"
     assert app.config["LOGISTICS_COMPANY"] == "Env Express"
 
@@ -55,12 +55,12 @@ def test_dev_generates_missing_keys_once_into_instance(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_cookies_are_secure_unless_dev(tmp_path, database_url):
-    production = create_app(make_config(tmp_path, DATABASE_URL=database_url))
+def test_cookies_are_secure_unless_dev(make_app):
+    production = make_app()
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["SESSION_COOKIE_HTTPONLY"] is True
     assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    dev = create_app(make_config(tmp_path, DATABASE_URL=database_url, DEV="1", SECRET_KEY="s", DATA_KEYS="k"))
+    dev = make_app(DEV="1", SECRET_KEY="s", DATA_KEYS="k")
     assert dev.config["SESSION_COOKIE_SECURE"] is False
     assert dev.debug is False
 

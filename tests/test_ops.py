@@ -1,19 +1,22 @@
 import pytest
 from flask import abort, request
+from PIL import Image
 
-from storefront import create_app
-from tests.conftest import make_config
+from storefront.catalog.models import Product
+from storefront.catalog.services import save_product_image
+from storefront.extensions import db
 
 
-def test_healthz_answers_without_a_database(tmp_path):
-    app = create_app(make_config(tmp_path, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none"))
+
+def test_healthz_answers_without_a_database(make_app):
+    app = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
     response = app.test_client().get("/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok"}
 
 
-def test_readyz_reports_the_database(client, tmp_path):
+def test_readyz_reports_the_database(client, make_app):
     assert client.get("/readyz").status_code == 200
-    broken = create_app(make_config(tmp_path, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    broken = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503 and response.json == {"status": "unavailable"}
 
@@ -36,24 +39,24 @@ def test_hsts_only_over_https(client):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_forwarded_proto_is_ignored_unless_proxies_are_trusted(client, tmp_path, database_url):
+def test_forwarded_proto_is_ignored_unless_proxies_are_trusted(client, make_app):
     spoofed = client.get("/en/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in spoofed.headers
-    behind_nginx = create_app(make_config(tmp_path, DATABASE_URL=database_url, TRUSTED_PROXIES=1))
+    behind_nginx = make_app(TRUSTED_PROXIES=1)
     response = behind_nginx.test_client().get("/en/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" in response.headers
 
 
-def test_trusted_hosts_refuse_other_hosts(tmp_path, database_url):
-    app = create_app(make_config(tmp_path, DATABASE_URL=database_url, TRUSTED_HOSTS="shop.example"))
+def test_trusted_hosts_refuse_other_hosts(make_app):
+    app = make_app(TRUSTED_HOSTS="shop.example")
     client = app.test_client()
     assert client.get("/en/", base_url="http://shop.example").status_code == 200
     assert client.get("/en/", base_url="http://evil.example").status_code == 400
 
 
 @pytest.fixture
-def failing_app(tmp_path, database_url):
-    app = create_app(make_config(tmp_path, DATABASE_URL=database_url, PROPAGATE_EXCEPTIONS=False))
+def failing_app(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.post("/<any(en, zh):lang>/test-upload")
     def read_upload():
@@ -103,20 +106,14 @@ def test_oversized_body_is_a_413(failing_app):
     assert "内容过大" in response.get_data(as_text=True)
 
 
-def test_post_without_csrf_token_is_refused(tmp_path, database_url):
-    app = create_app(make_config(tmp_path, DATABASE_URL=database_url, WTF_CSRF_ENABLED=True))
+def test_post_without_csrf_token_is_refused(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     response = app.test_client().post("/en/cart/items", data={"product_id": "1", "quantity": "1"})
     assert response.status_code == 400
     assert "Bad request" in response.get_data(as_text=True)
 
 
 def test_media_files_are_served_with_their_type_and_nosniff(app, client, make_product):
-    from PIL import Image
-
-    from storefront.catalog.models import Product
-    from storefront.catalog.services import save_product_image
-    from storefront.extensions import db
-
     product = make_product()
     with app.app_context():
         stored = save_product_image(db.session.get(Product, product.id), Image.new("RGB", (800, 600), "teal"),

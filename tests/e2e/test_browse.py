@@ -46,15 +46,27 @@ def test_keyboard_user_can_skip_to_content(browser, base_url):
     context.close()
 
 
+def load_lazy_images(page) -> None:
+    """Scroll through the page so lazy images load before a full-page screenshot."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    for y in range(0, height, 600):
+        page.evaluate(f"window.scrollTo(0, {y})")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("Array.from(document.images).every(img => img.complete)")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_screenshots_of_home_list_and_detail(browser, base_url, artifacts, lang, viewport):
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     page.goto(f"{base_url}/{lang}/")
+    load_lazy_images(page)
     page.screenshot(path=artifacts / f"home-{lang}-{viewport}.png", full_page=True)
     page.goto(f"{base_url}/{lang}/products")
     expect(page.locator(".product-card")).to_have_count(24)
+    load_lazy_images(page)
     page.screenshot(path=artifacts / f"list-{lang}-{viewport}.png", full_page=True)
     page.locator(".product-card a").first.click()
     expect(page.locator(".product-info h1")).to_be_visible()
