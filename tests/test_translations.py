@@ -17,7 +17,7 @@ def fresh_template(tmp_path_factory):
     """The catalogue template extracted afresh from the code, as `flask translate extract` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "translations/babel.cfg",
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "translations/babel.cfg",
          "-k", "_l", "-o", str(pot), "."],
         check=True, cwd=ROOT,
     )

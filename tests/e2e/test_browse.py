@@ -52,7 +52,11 @@ def load_lazy_images(page) -> None:
     for y in range(0, height, 600):
         page.evaluate(f"window.scrollTo(0, {y})")
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("Array.from(document.images).every(img => img.complete)")
+    # Polled from Python: wait_for_function would need eval(), which the shop's CSP forbids.
+    for _ in range(50):
+        if page.evaluate("() => Array.from(document.images).every(img => img.complete)"):
+            break
+        page.wait_for_timeout(100)
     page.evaluate("window.scrollTo(0, 0)")
 
 
