@@ -72,7 +72,10 @@ def add_lang(endpoint, values) -> None:
 
 
 def root_redirect():
-    return redirect(f"/{request_language()}/", code=302)
+    response = redirect(f"/{request_language()}/", code=302)
+    # The answer depends on these headers: shared caches must not hand one visitor's language to another.
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 def remember_language(response):

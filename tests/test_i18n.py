@@ -23,6 +23,7 @@ def test_root_redirects_by_accept_language_primary_subtag(client, header, expect
     response = client.get("/", headers={"Accept-Language": header})
     assert response.status_code == 302
     assert response.headers["Location"] == expected
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
 
 
 def test_lang_cookie_wins_after_visiting_a_language(client):
