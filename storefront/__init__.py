@@ -5,7 +5,7 @@ from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from storefront import cart, catalog, cli, config, i18n, ops, policy, security
+from storefront import cart, catalog, cli, config, i18n, notifications, ops, policy, security
 from storefront.database import reset_write_intent, set_write_intent
 from storefront.extensions import babel, csrf, db, limiter, migrate
 
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    notifications.register(app)
     cli.register(app)
     return app
 

@@ -138,6 +138,7 @@ def derive(config, instance: Path) -> None:
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
     config["BABEL_DEFAULT_LOCALE"] = "en"
     config["UPLOAD_DIR"] = str(Path(config["UPLOAD_DIR"] or instance / "uploads"))
+    config["MAIL_DIR"] = str(Path(config.get("MAIL_DIR") or instance / "mail"))
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     secure = not config["DEV"]
     config["SESSION_COOKIE_SECURE"] = secure
