@@ -1,15 +1,15 @@
 """The application factory: configuration, extensions, blueprints, error pages and commands."""
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from storefront import cart, catalog, cli, config, i18n, notifications, ops, policy, security
+from storefront import account, cart, catalog, cli, config, i18n, notifications, ops, policy, security
 from storefront.database import reset_write_intent, set_write_intent
-from storefront.extensions import babel, csrf, db, limiter, migrate
+from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate
 
-BLUEPRINTS = (ops.bp, catalog.bp, policy.bp, cart.bp)
+BLUEPRINTS = (ops.bp, catalog.bp, account.bp, policy.bp, cart.bp)
 
 ERROR_MESSAGES = {
     400: (_l("Bad request"), _l("Something in that request was not right. Please go back and try again.")),
@@ -43,6 +43,15 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "account.login"
+    login_manager.unauthorized_handler(send_to_sign_in)
+
+
+def send_to_sign_in():
+    """Anonymous visitors to account pages go to sign-in, with this page (a same-site path) as next."""
+    flash(_l("Please sign in to see this page."), "info")
+    return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
 
 
 def register_templates(app: Flask) -> None:

@@ -97,3 +97,19 @@ def _begin_sqlite(conn) -> None:
     if conn.dialect.name != "sqlite":
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def truncate_sqlite_wal(engine) -> None:
+    """Move SQLite's write-ahead log into the database file and truncate it to nothing.
+
+    Used after erasures, so no copy of erased rows stays in the WAL (the main file zeroes deleted
+    content itself, with secure_delete). Runs outside any transaction, where a checkpoint may not
+    run. Does nothing on other databases.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()

@@ -1,7 +1,7 @@
 """Locales and their codes, the /<lang>/ URL prefix, locale choice, and money, date and translated-row helpers."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, has_request_context, redirect, request
 from flask_babel import format_currency, format_date, format_datetime, get_locale
@@ -91,6 +91,30 @@ def remember_language(response):
             httponly=True,
         )
     return response
+
+
+FIRST_COUNTRIES = ("CN", "US", "HK", "MO", "TW", "SG", "GB", "CA", "AU", "JP")
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO 3166 alpha-2 code, name in the page's language), the shop's usual destinations first."""
+    names = {code: name for code, name in get_locale().territories.items() if len(code) == 2 and code.isalpha()}
+    names.pop("ZZ", None)
+    first = [(code, names[code]) for code in FIRST_COUNTRIES if code in names]
+    rest = sorted(((code, name) for code, name in names.items() if code not in FIRST_COUNTRIES), key=lambda c: c[1])
+    return first + rest
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """The target when it is a path on this site, else the fallback (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return fallback
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
 
 
 def twin_path(lang: str) -> str:

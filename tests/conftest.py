@@ -8,11 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from storefront import create_app
 from storefront.catalog.models import Category, CategoryTranslation, Product, ProductTranslation
+from storefront.account.models import User
+from storefront.database import utcnow
 from storefront.extensions import db
+from storefront.security import hash_password
 
 PG_URL = os.environ.get("STOREFRONT_TEST_DATABASE_URL")
 TEST_DATA_KEY = "Vj3LbT0Ic9DmXN2Yk8qY3Iu5tWr1oRkqS8m7eB0cQ8A="
@@ -151,6 +154,68 @@ def make_product(app):
             return SimpleNamespace(id=product.id, slug=product.slug, sku=product.sku, price=product.price)
 
     return make
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """Creates an account (confirmed unless told otherwise); returns its id and email."""
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides) -> SimpleNamespace:
+        n = next(counter)
+        password = overrides.pop("password", PASSWORD)
+        confirmed = overrides.pop("confirmed", True)
+        values = {"email": f"customer{n}@example.com", "preferred_locale": "en", **overrides}
+        with app.app_context():
+            user = User(password_hash=hash_password(password), **values)
+            if confirmed:
+                user.email_confirmed_at = utcnow()
+            db.session.add(user)
+            db.session.commit()
+            return SimpleNamespace(id=user.id, email=user.email, password=password)
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, lang: str = "en", **extra):
+        return self.client.post(f"/{lang}/account/login", data={"email": email, "password": password, **extra})
+
+    def logout(self, lang: str = "en"):
+        return self.client.post(f"/{lang}/account/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def signed_in(make_user, auth):
+    """A confirmed customer, signed in on `client`."""
+    user = make_user()
+    assert auth.login(user.email).status_code == 303
+    return user
+
+
+@pytest.fixture
+def outbox(app):
+    """The queued and sent email rows, oldest first, as plain namespaces."""
+    from storefront.notifications.models import OutboxMessage
+
+    def read(**filters) -> list[SimpleNamespace]:
+        with app.app_context():
+            rows = db.session.scalars(select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id))
+            return [SimpleNamespace(**{c.name: getattr(row, c.name) for c in OutboxMessage.__table__.columns})
+                    for row in rows]
+
+    return read
 
 
 @pytest.fixture

@@ -1,0 +1,30 @@
+"""Rate limits of CONTRACT.md for sign-in and the forms that send email."""
+
+from flask import request
+from flask_limiter.util import get_remote_address
+
+from storefront.account.services import canonical_email
+from storefront.extensions import limiter
+
+PER_CLIENT_HOURLY = "5 per hour"
+FAILED_LOGINS_PER_EMAIL = "5 per 15 minutes"
+FAILED_LOGINS_PER_CLIENT = "20 per minute"
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count: a refused sign-in re-renders the form with 422.
+    return response.status_code == 422
+
+
+def _login_email_key() -> str:
+    # The same key whether or not the account exists, so the limit tells nothing about it.
+    return f"login-email:{canonical_email(request.form.get('email', ''))}"
+
+
+def login_rate_limits(view):
+    """Failed sign-ins: 5 per 15 minutes per email address and 20 per minute per client address."""
+    per_client = limiter.limit(FAILED_LOGINS_PER_CLIENT, key_func=get_remote_address, methods=["POST"],
+                               deduct_when=_failed)
+    per_email = limiter.limit(FAILED_LOGINS_PER_EMAIL, key_func=_login_email_key, methods=["POST"],
+                              deduct_when=_failed)
+    return per_client(per_email(view))

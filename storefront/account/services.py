@@ -1,0 +1,287 @@
+"""Account rules: registration, confirmation, sign-in, password and email changes, profile and addresses."""
+
+import unicodedata
+from datetime import date, datetime, timedelta
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select, update
+
+from storefront.account.models import Address, User
+from storefront.database import utcnow
+from storefront.extensions import db
+from storefront.notifications.services import queue_email
+from storefront.privacy.registry import Person, ReceiptLine, erase_person, export_person
+from storefront.security import hash_password, password_needs_rehash, verify_password  # noqa: F401 - re-exported for views
+
+CONFIRM_MAX_AGE = timedelta(days=3)
+RESET_MAX_AGE = timedelta(hours=1)
+EMAIL_CHANGE_MAX_AGE = timedelta(days=1)
+MINIMUM_AGE = 14
+PHONE_REGIONS = {"zh": "CN", "en": "US"}
+
+
+class AccountError(Exception):
+    """Base of the account rules' refusals."""
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class InvalidCredentials(AccountError):
+    pass
+
+
+class TokenInvalid(AccountError):
+    """The link is forged, expired or already used."""
+
+
+class NotFound(AccountError):
+    pass
+
+
+def canonical_email(raw: str) -> str:
+    """The stored form of an address: NFKC, trimmed, case-folded (full-width and case twins are one)."""
+    return unicodedata.normalize("NFKC", raw or "").strip().casefold()
+
+
+def is_valid_email(raw: str) -> bool:
+    try:
+        validate_email(canonical_email(raw), check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == canonical_email(email)))
+
+
+def register(email: str, password: str, full_name: str | None, locale: str) -> User:
+    """Create the account and queue its confirmation email; raises EmailTaken. Flushes."""
+    email = canonical_email(email)
+    if find_user_by_email(email) is not None:
+        raise EmailTaken(email)
+    user = User(email=email, password_hash=hash_password(password), full_name=full_name or None,
+                preferred_locale=locale)
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"storefront.account.{purpose}")
+
+
+def _load(purpose: str, token: str, max_age: timedelta) -> dict:
+    try:
+        data = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+    except BadSignature:
+        raise TokenInvalid(purpose) from None
+    if not isinstance(data, dict):
+        raise TokenInvalid(purpose)
+    return data
+
+
+def _user_for(data: dict) -> User:
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None:
+        raise TokenInvalid("user")
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    token = _serializer("confirm").dumps({"u": user.id, "e": user.email})
+    queue_email(to=user.email, template="account_confirm", locale=user.preferred_locale, user_id=user.id,
+                subject=_l("Confirm your email address"), token=token, user=user)
+
+
+def confirm_email(token: str) -> User:
+    data = _load("confirm", token, CONFIRM_MAX_AGE)
+    user = _user_for(data)
+    if data.get("e") != user.email:
+        raise TokenInvalid("confirm")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with these credentials (rehashing an outdated hash); raises InvalidCredentials.
+
+    An unknown email costs the same time as a wrong password, so neither answer tells them apart.
+    """
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise InvalidCredentials()
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    user.end_sessions()
+
+
+def request_password_reset(email: str, locale: str) -> None:
+    """Queue a reset link when the account exists; the caller answers the same either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    token = _serializer("reset").dumps({"u": user.id, "h": user.password_hash[-16:]})
+    queue_email(to=user.email, template="password_reset", locale=locale, user_id=user.id,
+                subject=_l("Reset your password"), token=token, user=user)
+
+
+def check_reset_token(token: str) -> User:
+    data = _load("reset", token, RESET_MAX_AGE)
+    user = _user_for(data)
+    # The token names the current hash: once the password changes, every earlier link is spent.
+    if data.get("h") != user.password_hash[-16:]:
+        raise TokenInvalid("reset")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = check_reset_token(token)
+    _set_password(user, password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the reset link proved the address
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise InvalidCredentials()
+    _set_password(user, new)
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+
+
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    """Check the password, then mail a confirmation link to the new address and a notice to the old one."""
+    if not verify_password(user.password_hash, password):
+        raise InvalidCredentials()
+    new_email = canonical_email(new_email)
+    if new_email != user.email and find_user_by_email(new_email) is not None:
+        raise EmailTaken(new_email)
+    token = _serializer("email").dumps({"u": user.id, "e": new_email, "old": user.email})
+    queue_email(to=new_email, template="email_change_confirm", locale=user.preferred_locale, user_id=user.id,
+                subject=_l("Confirm your new email address"), token=token, user=user, new_email=new_email)
+    queue_email(to=user.email, template="email_change_notice", locale=user.preferred_locale, user_id=user.id,
+                subject=_l("Your email address is being changed"), user=user, new_email=new_email)
+
+
+def confirm_email_change(token: str) -> User:
+    data = _load("email", token, EMAIL_CHANGE_MAX_AGE)
+    user = _user_for(data)
+    if data.get("old") != user.email:
+        raise TokenInvalid("email")
+    new_email = data.get("e", "")
+    if find_user_by_email(new_email) is not None:
+        raise EmailTaken(new_email)
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    return user
+
+
+def normalise_phone(raw: str, locale: str) -> str:
+    """E.164 for a phone number (full-width digits and spaces accepted); raises ValueError when invalid."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    try:
+        number = phonenumbers.parse(text, PHONE_REGIONS.get(locale, "US"))
+    except phonenumbers.NumberParseException:
+        raise ValueError(raw) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def age_on(birth_date: date, today: date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def update_profile(user: User, *, full_name, phone, gender, birth_date, preferred_locale) -> None:
+    user.full_name = full_name or None
+    user.phone = phone or None
+    user.gender = gender or None
+    user.birth_date = birth_date
+    user.preferred_locale = preferred_locale
+
+
+def list_addresses(user: User) -> list[Address]:
+    return list(db.session.scalars(
+        select(Address).where(Address.user_id == user.id).order_by(Address.is_default.desc(), Address.id)
+    ))
+
+
+def get_address(user: User, address_id: int) -> Address:
+    """The user's own address; another customer's id is NotFound, exactly like a missing one."""
+    address = db.session.scalar(select(Address).where(Address.id == address_id, Address.user_id == user.id))
+    if address is None:
+        raise NotFound(address_id)
+    return address
+
+
+def save_address(user: User, address: Address | None, values: dict, is_default: bool) -> Address:
+    """Create or update one of the user's addresses; the first one, or one marked so, becomes the default."""
+    if address is None:
+        address = Address(user_id=user.id)
+        db.session.add(address)
+    for field in Address.FIELDS:
+        setattr(address, field, values.get(field) or None)
+    count = db.session.scalar(select(func.count(Address.id)).where(Address.user_id == user.id))
+    if is_default or count <= 1:
+        db.session.execute(update(Address).where(Address.user_id == user.id).values(is_default=False))
+        address.is_default = True
+    db.session.flush()
+    return address
+
+
+def delete_address(user: User, address_id: int) -> None:
+    address = get_address(user, address_id)
+    was_default = address.is_default
+    db.session.delete(address)
+    db.session.flush()
+    if was_default:
+        remaining = list_addresses(user)
+        if remaining:
+            remaining[0].is_default = True
+
+
+def is_over_minimum_age(birth_date: date, today: date | None = None) -> bool:
+    return age_on(birth_date, today or datetime.now().date()) >= MINIMUM_AGE
+
+
+def export_account(user: User) -> dict:
+    """Everything the shop holds about the account, by category (the privacy registry decides what)."""
+    return {
+        "exported_at": utcnow().isoformat(),
+        "account_id": user.id,
+        **export_person(Person(user.id, user.email)),
+    }
+
+
+def delete_account(user: User, password: str) -> list[ReceiptLine]:
+    """Erase the account through the privacy registry and queue the itemised receipt to its address.
+
+    Raises InvalidCredentials for a wrong password. The receipt's own outbox row is deleted once
+    delivered. Flushes; the caller commits and then scrubs the database files.
+    """
+    if not verify_password(user.password_hash, password):
+        raise InvalidCredentials()
+    person, locale = Person(user.id, user.email), user.preferred_locale
+    lines = erase_person(person)
+    db.session.expunge(user)
+    queue_email(to=person.email, template="account_deleted", locale=locale, delete_after_send=True,
+                subject=_l("Your account is deleted"), receipt=lines)
+    return lines

@@ -1,0 +1,1 @@
+"""Privacy: the personal-data registry (export and erasure); later the consent ledger, visits and disclosures."""
