@@ -9,14 +9,17 @@ from cryptography.fernet import Fernet
 from flask import current_app
 from flask.cli import AppGroup
 
-from storefront.database import write_transaction
+from storefront.account.services import purge_unconfirmed_accounts
+from storefront.database import truncate_sqlite_wal, write_transaction
 from storefront.extensions import db
+from storefront.security import rotate_encrypted_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 
 translate = AppGroup("translate", help="Extract, update and compile the message catalogues (pybabel).")
 keys = AppGroup("keys", help="Data-encryption keys for personal data at rest.")
+privacy = AppGroup("privacy", help="Privacy housekeeping.")
 
 
 @click.command("seed-demo")
@@ -61,6 +64,27 @@ def keys_generate():
     click.echo(Fernet.generate_key().decode())
 
 
+@keys.command("rotate")
+def keys_rotate():
+    """Re-encrypt every personal field under the newest key of STOREFRONT_DATA_KEYS.
+
+    Afterwards the older keys can be removed from the setting.
+    """
+    with write_transaction(), db.engine.begin() as connection:
+        changed = rotate_encrypted_columns(db.metadata, connection)
+    click.echo(f"Re-encrypted {changed} values under the newest key.")
+
+
+@privacy.command("purge")
+def privacy_purge():
+    """Apply the retention rules: erase accounts never confirmed within 30 days."""
+    with write_transaction():
+        accounts = purge_unconfirmed_accounts()
+        db.session.commit()
+    truncate_sqlite_wal(db.engine)
+    click.echo(f"Erased {accounts} unconfirmed accounts.")
+
+
 def register(app) -> None:
-    for command in (seed_demo_command, translate, keys):
+    for command in (seed_demo_command, translate, keys, privacy):
         app.cli.add_command(command)

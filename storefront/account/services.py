@@ -285,3 +285,21 @@ def delete_account(user: User, password: str) -> list[ReceiptLine]:
     queue_email(to=person.email, template="account_deleted", locale=locale, delete_after_send=True,
                 subject=_l("Your account is deleted"), receipt=lines)
     return lines
+
+
+UNCONFIRMED_RETENTION = timedelta(days=30)
+
+
+def purge_unconfirmed_accounts(now: datetime | None = None) -> int:
+    """Erase accounts whose email was never confirmed within 30 days; returns how many. Flushes.
+
+    No receipt is mailed: the address was never shown to belong to whoever registered it.
+    """
+    cutoff = (now or utcnow()) - UNCONFIRMED_RETENTION
+    stale = list(db.session.scalars(
+        select(User).where(User.email_confirmed_at.is_(None), User.created_at < cutoff)
+    ))
+    for user in stale:
+        erase_person(Person(user.id, user.email))
+        db.session.expunge(user)
+    return len(stale)
