@@ -3,10 +3,12 @@
 import contextlib
 import os
 import shutil
+import socket
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy import event, select, text
 
@@ -16,6 +18,7 @@ from storefront.account.models import User
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.security import hash_password
+from tests.mailserver import Inbox
 
 PG_URL = os.environ.get("STOREFRONT_TEST_DATABASE_URL")
 TEST_DATA_KEY = "Vj3LbT0Ic9DmXN2Yk8qY3Iu5tWr1oRkqS8m7eB0cQ8A="
@@ -34,7 +37,7 @@ BASE_CONFIG = {
 
 
 def make_config(tmp_path, **overrides) -> dict:
-    return {**BASE_CONFIG, "UPLOAD_DIR": str(tmp_path / "uploads"), **overrides}
+    return {**BASE_CONFIG, "UPLOAD_DIR": str(tmp_path / "uploads"), "MAIL_DIR": str(tmp_path / "mail"), **overrides}
 
 
 @pytest.fixture(scope="session")
@@ -216,6 +219,31 @@ def outbox(app):
                     for row in rows]
 
     return read
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    # aiosmtpd cannot report a port it was given as 0, so find a free one first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(smtp_port):
+    """start(handler=None, **smtp_options) runs an SMTP server on 127.0.0.1:smtp_port and returns its handler."""
+    controllers = []
+
+    def start(handler=None, **smtp_options):
+        handler = handler or Inbox()
+        controller = Controller(handler, hostname="127.0.0.1", port=smtp_port, **smtp_options)
+        controller.start()
+        controllers.append(controller)
+        return handler
+
+    yield start
+    for controller in controllers:
+        controller.stop()
 
 
 @pytest.fixture
