@@ -132,7 +132,7 @@ def rotate_encrypted_columns(metadata, connection) -> int:
         for row in connection.execute(select(key, *raw)).mappings().all():
             values = {c.name: cipher.rotate(row[c.name].encode()).decode() for c in columns if row[c.name]}
             if values:
-                connection.execute(update(table).where(key == row[key.name]).values(**_raw_values(table, values)))
+                connection.execute(update(table).where(key == row[key.name]).values(_raw_values(table, values)))
                 changed += len(values)
     return changed
 
