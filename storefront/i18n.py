@@ -5,6 +5,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, has_request_context, redirect, request
 from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_login import current_user
 from markupsafe import Markup
 
 
@@ -72,6 +73,8 @@ def add_lang(endpoint, values) -> None:
 
 
 def root_redirect():
+    # A signed-in customer's saved language comes after the lang cookie (CONTRACT.md).
+    g.preferred_locale = getattr(current_user, "preferred_locale", None)
     response = redirect(f"/{request_language()}/", code=302)
     # The answer depends on these headers: shared caches must not hand one visitor's language to another.
     response.vary.update(("Accept-Language", "Cookie"))

@@ -89,3 +89,12 @@ def test_missing_translation_falls_back_and_is_marked_with_its_language(client, 
     page = client.get("/zh/products/only-english").get_data(as_text=True)
     assert re.search(r'<h1><span lang="en">Only English Loupe</span></h1>', page)
     assert '<div class="description" lang="en">' in page
+
+
+def test_signed_in_customers_saved_language_comes_after_the_cookie(app, client, make_user, auth):
+    user = make_user(preferred_locale="zh")
+    auth.login(user.email)
+    client.delete_cookie("lang")
+    assert client.get("/", headers={"Accept-Language": "en-GB"}).headers["Location"] == "/zh/"
+    client.get("/en/")
+    assert client.get("/", headers={"Accept-Language": "en-GB"}).headers["Location"] == "/en/"

@@ -129,13 +129,13 @@ def end_all_sessions(user: User) -> None:
     user.end_sessions()
 
 
-def request_password_reset(email: str, locale: str) -> None:
-    """Queue a reset link when the account exists; the caller answers the same either way."""
+def request_password_reset(email: str) -> None:
+    """Queue a reset link when the account exists (in the account's language); the caller answers the same either way."""
     user = find_user_by_email(email)
     if user is None:
         return
     token = _serializer("reset").dumps({"u": user.id, "h": user.password_hash[-16:]})
-    queue_email(to=user.email, template="password_reset", locale=locale, user_id=user.id,
+    queue_email(to=user.email, template="password_reset", locale=user.preferred_locale, user_id=user.id,
                 subject=_l("Reset your password"), token=token, user=user)
 
 

@@ -95,7 +95,7 @@ def password_reset_request():
     form = PasswordResetRequestForm()
     if not form.validate_on_submit():
         return show_form("account/password_reset_request.html", form)
-    services.request_password_reset(form.email.data, request_language())
+    services.request_password_reset(form.email.data)
     db.session.commit()
     return render_template("account/password_reset_sent.html", email=form.email.data)
 
