@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+import phonenumbers
 from flask import current_app, g, has_request_context, redirect, request
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -108,6 +109,22 @@ def country_choices() -> list[tuple[str, str]]:
     return first + rest
 
 
+def country_name(code: str | None) -> str:
+    """The country's name in the page's language (the code itself when unknown)."""
+    return get_locale().territories.get(code or "", code or "")
+
+
+def phone_filter(e164: str | None) -> str:
+    """A stored E.164 number shown with spaces, as people write it (+86 138 0013 8000)."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def safe_next(target: str | None, fallback: str) -> str:
     """The target when it is a path on this site, else the fallback (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -202,7 +219,7 @@ def register(app) -> None:
     app.after_request(remember_language)
     app.add_url_rule("/", "root", root_redirect)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter)
+    app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter, phone=phone_filter)
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         twin_path=twin_path,
@@ -210,6 +227,7 @@ def register(app) -> None:
         html_lang=html_lang,
         request_language=request_language,
         translated=translated,
+        country_name=country_name,
         translated_text=translated_text,
         translation_lang=translation_lang,
         get_locale=get_locale,

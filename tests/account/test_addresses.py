@@ -26,7 +26,7 @@ def test_add_edit_default_and_delete(app, client, signed_in):
     assert client.post(f"/en/account/addresses/{first}/delete").status_code == 303
     assert addresses(app, signed_in.id) == [(second, "Han Meimei", True)]
     page = client.get("/en/account/addresses").get_data(as_text=True)
-    assert "Han Meimei" in page and "杭州市" in page
+    assert "Han Meimei" in page and "杭州市" in page and "+86 138 0013 8000" in page and "China" in page
 
 
 def test_form_orders_fields_by_language(client, signed_in):
