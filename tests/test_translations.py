@@ -54,3 +54,14 @@ def test_committed_mo_is_what_the_po_compiles_to(chinese):
     compiled = io.BytesIO()
     write_mo(compiled, chinese, use_fuzzy=False)
     assert MO.read_bytes() == compiled.getvalue(), "run `flask --app wsgi translate compile` and commit the .mo"
+
+
+def test_every_template_with_text_is_scanned_for_messages(fresh_template):
+    """Babel skips folders whose names start with "_" or "."; no translatable template may hide there."""
+    scanned = {Path(location).as_posix() for message in fresh_template for location, _line in message.locations}
+    holders = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "storefront").rglob("*"))
+        if path.suffix in (".html", ".txt") and ("_(" in path.read_text() or "{% trans" in path.read_text())
+    ]
+    assert [path for path in holders if path not in scanned] == []

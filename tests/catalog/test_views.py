@@ -168,3 +168,10 @@ def test_product_detail_runs_a_fixed_number_of_queries(client, make_product, cou
     with count_queries() as counted:
         client.get("/en/products/p")
     assert counted() <= 4
+
+
+def test_paging_links_are_translated(client, make_product):
+    for _ in range(25):
+        make_product()
+    page = client.get("/zh/products").get_data(as_text=True)
+    assert "下一页" in page and "第 1 页，共 2 页" in page

@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 PASSWORD = "一匹正确的马 battery staple"
@@ -80,4 +81,24 @@ def test_register_confirm_edit_export_delete(browser, base_url, live_app, artifa
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".error")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_screenshots_of_sign_in_and_refused_registration(browser, base_url, artifacts, lang, viewport):
+    size = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}[viewport]
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    page.goto(f"{base_url}/{lang}/account/login")
+    page.screenshot(path=artifacts / f"login-{lang}-{viewport}.png", full_page=True)
+    page.goto(f"{base_url}/{lang}/account/register")
+    page.locator("#email").fill("not an email")
+    page.locator("#password").fill("short")
+    page.locator("#password_confirm").fill("other")
+    page.locator("form[novalidate] button[type=submit]").click()
+    expect(page.locator(".error").first).to_be_visible()
+    assert page.locator(".field-invalid").count() == 3
+    page.screenshot(path=artifacts / f"register-errors-{lang}-{viewport}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     context.close()
