@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import event, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from storefront import create_app
 from storefront.catalog.models import Category, CategoryTranslation, Product, ProductTranslation
@@ -64,11 +64,18 @@ def template_database(tmp_path_factory):
 
 @pytest.fixture
 def database_url(template_database, tmp_path):
-    if PG_URL:
-        return PG_URL
-    path = tmp_path / "shop.db"
-    shutil.copy(template_database, path)
-    return f"sqlite:///{path}"
+    """A database with the migrated schema for one test: a copy of the SQLite template, or PostgreSQL emptied after."""
+    if not PG_URL:
+        path = tmp_path / "shop.db"
+        shutil.copy(template_database, path)
+        yield f"sqlite:///{path}"
+        return
+    yield PG_URL
+    engine = create_engine(PG_URL)
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture
@@ -77,10 +84,6 @@ def app(database_url, tmp_path):
     yield app
     with app.app_context():
         db.session.remove()
-        if PG_URL:
-            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-            with db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
 
 
