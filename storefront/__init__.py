@@ -51,7 +51,9 @@ def register_extensions(app: Flask) -> None:
 def send_to_sign_in():
     """Anonymous visitors to account pages go to sign-in, with this page (a same-site path) as next."""
     flash(_l("Please sign in to see this page."), "info")
-    return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
+    # Only a page can be come back to: after a refused POST, the account overview.
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("account.login", next=target))
 
 
 def register_templates(app: Flask) -> None:

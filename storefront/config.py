@@ -37,7 +37,8 @@ class Config:
     RATELIMIT_STORAGE_URL = "memory://"
 
     # Keys read by the extensions themselves.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Statement parameters (emails, names) stay out of error messages and so out of the logs.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     BABEL_TRANSLATION_DIRECTORIES = "../translations"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024

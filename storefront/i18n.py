@@ -98,12 +98,19 @@ def remember_language(response):
 
 
 FIRST_COUNTRIES = ("CN", "US", "HK", "MO", "TW", "SG", "GB", "CA", "AU", "JP")
+# Two-letter territories Babel knows that are not ISO 3166-1 alpha-2 countries (groupings,
+# reserved and user-assigned codes, exceptionally reserved codes).
+NOT_COUNTRIES = frozenset(
+    {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
+)
 
 
 def country_choices() -> list[tuple[str, str]]:
     """(ISO 3166 alpha-2 code, name in the page's language), the shop's usual destinations first."""
-    names = {code: name for code, name in get_locale().territories.items() if len(code) == 2 and code.isalpha()}
-    names.pop("ZZ", None)
+    names = {
+        code: name for code, name in get_locale().territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    }
     first = [(code, names[code]) for code in FIRST_COUNTRIES if code in names]
     rest = sorted(((code, name) for code, name in names.items() if code not in FIRST_COUNTRIES), key=lambda c: c[1])
     return first + rest

@@ -1,6 +1,5 @@
 """Account forms: field shapes, lengths and the password rules; every message translated."""
 
-from datetime import date
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -8,10 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from storefront.account.models import GENDERS
+from storefront.account.models import Address
 from storefront.account.services import is_over_minimum_age, is_valid_email, normalise_phone
+from storefront.database import utcnow
 from storefront.security import normalise_password
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
@@ -31,6 +31,34 @@ def is_common_password(password: str) -> bool:
     text = normalise_password(password).casefold()
     base = text.rstrip("0123456789!@#$%^&*?._-+= ")
     return text in common_passwords() or (len(base) >= 4 and base in common_passwords()) or len(set(text)) <= 2
+
+
+_CONTROL = dict.fromkeys(range(32))  # NUL and the other control characters: never part of a name or address
+
+
+def no_control_characters(value):
+    return value.translate(_CONTROL) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Every account form: text fields lose control characters (NUL included) before validation."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if unbound_field.field_class in (StringField, EmailField):
+                options["filters"] = (*options.get("filters", ()), no_control_characters)
+            return unbound_field.bind(form=form, **options)
+
+
+def same_password(form, field) -> None:
+    # Compared as stored: a full-width and an ASCII spelling of one password match.
+    if normalise_password(field.data or "") != normalise_password(form.password.data or ""):
+        raise ValidationError(_l("The two passwords do not match."))
+
+
+def phone_example(country_or_locale: str | None):
+    example = "+86 138 0013 8000" if country_or_locale in ("zh", "CN") else "+1 415 555 0132"
+    return _l("Enter a valid phone number, for example %(example)s.", example=example)
 
 
 def email_format(form, field) -> None:
@@ -58,21 +86,19 @@ def new_password_fields():
     password = PasswordField(_l("Password"), [InputRequired(_l("Enter a password.")), strong_password],
                              render_kw={"autocomplete": "new-password"},
                              description=_l("At least 12 characters. Any language, spaces allowed."))
-    confirm = PasswordField(_l("Repeat the password"),
-                            [InputRequired(_l("Repeat the password.")),
-                             EqualTo("password", _l("The two passwords do not match."))],
+    confirm = PasswordField(_l("Repeat the password"), [InputRequired(_l("Repeat the password.")), same_password],
                             render_kw={"autocomplete": "new-password"})
     return password, confirm
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = email_field()
     password, password_confirm = new_password_fields()
     full_name = StringField(_l("Full name (optional)"), [Optional(), Length(max=120)],
                             render_kw={"autocomplete": "name"})
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Password"), [InputRequired(_l("Enter your password.")), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
@@ -80,48 +106,50 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(Form):
     pass
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(Form):
     email = email_field()
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password, password_confirm = new_password_fields()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), [InputRequired(_l("Enter your current password."))],
                                      render_kw={"autocomplete": "current-password"})
     password, password_confirm = new_password_fields()
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     email = email_field(_l("New email address"))
     password = PasswordField(_l("Your password"), [InputRequired(_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})
 
 
-class PasswordCheckForm(FlaskForm):
+class PasswordCheckForm(Form):
     password = PasswordField(_l("Your password"), [InputRequired(_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})
 
 
 def phone_number(form, field) -> None:
+    """Normalise to E.164, reading a national number as one of the address's country, else the page's."""
     if not field.data:
         return
+    country = form.country.data if "country" in form else None
     try:
-        field.data = normalise_phone(field.data, form.locale)
+        field.data = normalise_phone(field.data, country or form.locale)
     except ValueError:
-        raise ValidationError(form.phone_example) from None
+        raise ValidationError(phone_example(country or form.locale)) from None
 
 
 def past_birth_date(form, field) -> None:
     if field.data is None:
         return
-    if field.data > date.today():
+    if field.data > utcnow().date():
         raise ValidationError(_l("The birth date cannot be in the future."))
     if not is_over_minimum_age(field.data):
         raise ValidationError(_l(
@@ -149,7 +177,7 @@ GENDER_CHOICES = [
 LOCALE_CHOICES = [SelectChoice("en", "English", {"lang": "en"}), SelectChoice("zh", "中文", {"lang": "zh-Hans"})]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(_l("Full name"), [Optional(), Length(max=120)], render_kw={"autocomplete": "name"},
                             description=_l("As you would write it on a parcel, in any language."))
     phone = StringField(_l("Phone"), [Optional(), Length(max=40), phone_number],
@@ -163,14 +191,13 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, locale: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
         self.locale = locale
-        example = "+86 138 0013 8000" if locale == "zh" else "+1 415 555 0132"
-        self.phone_example = _l("Enter a valid phone number, for example %(example)s.", example=example)
+        self.phone_example = phone_example(locale)
 
 
 ADDRESS_REQUIRED = _l("This field is required.")
 
 
-class AddressForm(FlaskForm):
+class AddressForm(Form):
     recipient = StringField(_l("Recipient"), [DataRequired(ADDRESS_REQUIRED), Length(max=120)],
                             render_kw={"autocomplete": "name"})
     phone = StringField(_l("Phone"), [DataRequired(ADDRESS_REQUIRED), Length(max=40), phone_number],
@@ -201,11 +228,10 @@ class AddressForm(FlaskForm):
         self.locale = locale
         self.country.choices = [SelectChoice("", _l("Choose…")),
                                 *(SelectChoice(code, name) for code, name in countries)]
-        example = "+86 138 0013 8000" if locale == "zh" else "+1 415 555 0132"
-        self.phone_example = _l("Enter a valid phone number, for example %(example)s.", example=example)
+        self.phone_example = phone_example(locale)
 
     def ordered_fields(self):
         return [self[name] for name in self.ORDER.get(self.locale, self.ORDER["en"])]
 
     def values(self) -> dict:
-        return {name: (self[name].data or "").strip() or None for name in self.ORDER["en"]}
+        return {name: (self[name].data or "").strip() or None for name in Address.FIELDS}

@@ -1,5 +1,6 @@
 """Account rules: registration, confirmation, sign-in, password and email changes, profile and addresses."""
 
+import hashlib
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -7,21 +8,24 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from cryptography.fernet import InvalidToken
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from storefront.account.models import Address, User
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.notifications.services import queue_email
 from storefront.privacy.registry import Person, ReceiptLine, erase_person, export_person
-from storefront.security import hash_password, password_needs_rehash, verify_password  # noqa: F401 - re-exported for views
+from storefront.security import data_cipher, hash_password, password_needs_rehash, verify_password
 
 CONFIRM_MAX_AGE = timedelta(days=3)
 RESET_MAX_AGE = timedelta(hours=1)
 EMAIL_CHANGE_MAX_AGE = timedelta(days=1)
 MINIMUM_AGE = 14
-PHONE_REGIONS = {"zh": "CN", "en": "US"}
+MAX_ID = 2**31  # ids in URLs beyond any INTEGER column are simply not found
+PHONE_REGIONS = {"zh": "CN", "en": "US"}  # for a number without a country: the page language's usual one
 
 
 class AccountError(Exception):
@@ -51,7 +55,9 @@ def canonical_email(raw: str) -> str:
 
 def is_valid_email(raw: str) -> bool:
     try:
-        validate_email(canonical_email(raw), check_deliverability=False)
+        # Only addresses every mail server can take: SMTPUTF8 (non-ASCII local parts) is refused here
+        # rather than accepted and then never delivered.
+        validate_email(canonical_email(raw), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         return False
     return True
@@ -66,12 +72,20 @@ def register(email: str, password: str, full_name: str | None, locale: str) -> U
     email = canonical_email(email)
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
-    user = User(email=email, password_hash=hash_password(password), full_name=full_name or None,
+    user = User(email=email, password_hash=hash_password(password), full_name=_clean(full_name),
                 preferred_locale=locale)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # Two registrations racing for one address: the unique index decides, the loser is told.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise EmailTaken(email) from None
     send_confirmation(user)
     return user
+
+
+def _clean(text: str | None) -> str | None:
+    return (text or "").strip() or None
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -95,8 +109,13 @@ def _user_for(data: dict) -> User:
     return user
 
 
+def _fingerprint(value: str) -> str:
+    """A short digest that ties a token to a value without putting the value in the URL (or the logs)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
 def send_confirmation(user: User) -> None:
-    token = _serializer("confirm").dumps({"u": user.id, "e": user.email})
+    token = _serializer("confirm").dumps({"u": user.id, "e": _fingerprint(user.email)})
     queue_email(to=user.email, template="account_confirm", locale=user.preferred_locale, user_id=user.id,
                 subject=_l("Confirm your email address"), token=token, user=user)
 
@@ -104,7 +123,7 @@ def send_confirmation(user: User) -> None:
 def confirm_email(token: str) -> User:
     data = _load("confirm", token, CONFIRM_MAX_AGE)
     user = _user_for(data)
-    if data.get("e") != user.email:
+    if data.get("e") != _fingerprint(user.email):
         raise TokenInvalid("confirm")
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -125,8 +144,10 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def end_all_sessions(user: User) -> None:
-    user.end_sessions()
+def check_password(user: User, password: str) -> None:
+    """Raises InvalidCredentials unless the password is the user's (asked again before sensitive steps)."""
+    if not verify_password(user.password_hash, password):
+        raise InvalidCredentials()
 
 
 def request_password_reset(email: str) -> None:
@@ -134,7 +155,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    token = _serializer("reset").dumps({"u": user.id, "h": user.password_hash[-16:]})
+    token = _serializer("reset").dumps({"u": user.id, "h": _fingerprint(user.password_hash)})
     queue_email(to=user.email, template="password_reset", locale=user.preferred_locale, user_id=user.id,
                 subject=_l("Reset your password"), token=token, user=user)
 
@@ -143,7 +164,7 @@ def check_reset_token(token: str) -> User:
     data = _load("reset", token, RESET_MAX_AGE)
     user = _user_for(data)
     # The token names the current hash: once the password changes, every earlier link is spent.
-    if data.get("h") != user.password_hash[-16:]:
+    if data.get("h") != _fingerprint(user.password_hash):
         raise TokenInvalid("reset")
     return user
 
@@ -174,7 +195,9 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     new_email = canonical_email(new_email)
     if new_email != user.email and find_user_by_email(new_email) is not None:
         raise EmailTaken(new_email)
-    token = _serializer("email").dumps({"u": user.id, "e": new_email, "old": user.email})
+    # The new address travels encrypted: tokens sit in URLs, and URLs end up in logs.
+    sealed = data_cipher().encrypt(new_email.encode()).decode("ascii")
+    token = _serializer("email").dumps({"u": user.id, "e": sealed, "old": _fingerprint(user.email)})
     queue_email(to=new_email, template="email_change_confirm", locale=user.preferred_locale, user_id=user.id,
                 subject=_l("Confirm your new email address"), token=token, user=user, new_email=new_email)
     queue_email(to=user.email, template="email_change_notice", locale=user.preferred_locale, user_id=user.id,
@@ -184,9 +207,12 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
 def confirm_email_change(token: str) -> User:
     data = _load("email", token, EMAIL_CHANGE_MAX_AGE)
     user = _user_for(data)
-    if data.get("old") != user.email:
+    if data.get("old") != _fingerprint(user.email):
         raise TokenInvalid("email")
-    new_email = data.get("e", "")
+    try:
+        new_email = data_cipher().decrypt(str(data.get("e", "")).encode("ascii")).decode()
+    except (InvalidToken, UnicodeError):
+        raise TokenInvalid("email") from None
     if find_user_by_email(new_email) is not None:
         raise EmailTaken(new_email)
     user.email = new_email
@@ -194,11 +220,15 @@ def confirm_email_change(token: str) -> User:
     return user
 
 
-def normalise_phone(raw: str, locale: str) -> str:
-    """E.164 for a phone number (full-width digits and spaces accepted); raises ValueError when invalid."""
+def normalise_phone(raw: str, region: str) -> str:
+    """E.164 for a phone number (full-width digits and spaces accepted); raises ValueError when invalid.
+
+    `region` is where a national number (one without +country code) belongs: an ISO country
+    code, or a page language (en, zh) standing for its usual country.
+    """
     text = unicodedata.normalize("NFKC", raw or "").strip()
     try:
-        number = phonenumbers.parse(text, PHONE_REGIONS.get(locale, "US"))
+        number = phonenumbers.parse(text, PHONE_REGIONS.get(region, region))
     except phonenumbers.NumberParseException:
         raise ValueError(raw) from None
     if not phonenumbers.is_valid_number(number):
@@ -211,7 +241,7 @@ def age_on(birth_date: date, today: date) -> int:
 
 
 def update_profile(user: User, *, full_name, phone, gender, birth_date, preferred_locale) -> None:
-    user.full_name = full_name or None
+    user.full_name = _clean(full_name)
     user.phone = phone or None
     user.gender = gender or None
     user.birth_date = birth_date
@@ -226,6 +256,8 @@ def list_addresses(user: User) -> list[Address]:
 
 def get_address(user: User, address_id: int) -> Address:
     """The user's own address; another customer's id is NotFound, exactly like a missing one."""
+    if not 0 < address_id < MAX_ID:
+        raise NotFound(address_id)
     address = db.session.scalar(select(Address).where(Address.id == address_id, Address.user_id == user.id))
     if address is None:
         raise NotFound(address_id)
@@ -259,7 +291,7 @@ def delete_address(user: User, address_id: int) -> None:
 
 
 def is_over_minimum_age(birth_date: date, today: date | None = None) -> bool:
-    return age_on(birth_date, today or datetime.now().date()) >= MINIMUM_AGE
+    return age_on(birth_date, today or utcnow().date()) >= MINIMUM_AGE
 
 
 def export_account(user: User) -> dict:
@@ -277,8 +309,7 @@ def delete_account(user: User, password: str) -> list[ReceiptLine]:
     Raises InvalidCredentials for a wrong password. The receipt's own outbox row is deleted once
     delivered. Flushes; the caller commits and then scrubs the database files.
     """
-    if not verify_password(user.password_hash, password):
-        raise InvalidCredentials()
+    check_password(user, password)
     person, locale = Person(user.id, user.email), user.preferred_locale
     lines = erase_person(person)
     db.session.expunge(user)

@@ -81,10 +81,11 @@ def _sign_in(user, remember: bool) -> None:
 def logout():
     if current_user.is_authenticated:
         # Ends this session and every copy of its cookies, on every device.
-        services.end_all_sessions(current_user)
+        current_user.end_sessions()
         db.session.commit()
-    logout_user()
+    # Clear first: logout_user() leaves the note that makes Flask-Login delete the remember cookie.
     session.clear()
+    logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("catalog.index"), 303)
 
@@ -97,7 +98,12 @@ def password_reset_request():
         return show_form("account/password_reset_request.html", form)
     services.request_password_reset(form.email.data)
     db.session.commit()
-    return render_template("account/password_reset_sent.html", email=form.email.data)
+    return redirect(url_for("account.password_reset_sent"), 303)
+
+
+@bp.get("/password-reset/sent")
+def password_reset_sent():
+    return render_template("account/password_reset_sent.html")
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
@@ -111,8 +117,8 @@ def password_reset(token):
         return show_form("account/password_reset.html", form)
     services.reset_password(token, form.password.data)
     db.session.commit()
-    logout_user()
     session.clear()
+    logout_user()
     flash(_("Your password is changed. Please sign in with the new one."), "success")
     return redirect(url_for("account.login"), 303)
 

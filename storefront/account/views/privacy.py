@@ -27,7 +27,9 @@ def export():
     form = PasswordCheckForm()
     if not form.validate_on_submit():
         return show_form("account/export.html", form)
-    if not services.verify_password(current_user.password_hash, form.password.data):
+    try:
+        services.check_password(current_user, form.password.data)
+    except services.InvalidCredentials:
         form.password.errors.append(_("That is not your password."))
         return show_form("account/export.html", form)
     body = json.dumps(services.export_account(current_user), ensure_ascii=False, indent=2)
@@ -49,8 +51,8 @@ def delete():
         return show_form("account/delete.html", form)
     db.session.commit()
     truncate_sqlite_wal(db.engine)
-    logout_user()
     session.clear()
+    logout_user()
     session["erasure_receipt"] = [line.as_dict() for line in receipt]
     return redirect(url_for("account.deleted"), 303)
 

@@ -1,6 +1,6 @@
 """The account overview, profile, password and email pages."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -24,7 +24,7 @@ def profile():
     if not form.validate_on_submit():
         return show_form("account/profile.html", form)
     services.update_profile(
-        current_user, full_name=form.full_name.data.strip(), phone=form.phone.data,
+        current_user, full_name=form.full_name.data, phone=form.phone.data,
         gender=form.gender.data, birth_date=form.birth_date.data, preferred_locale=form.preferred_locale.data,
     )
     db.session.commit()
@@ -44,9 +44,10 @@ def password():
         form.current_password.errors.append(_("That is not your current password."))
         return show_form("account/password.html", form)
     db.session.commit()
-    # Other sessions ended with the new nonce; this one continues under it.
+    # Other sessions ended with the new nonce; this one continues under it, remembered as before.
+    remembered = "remember_token" in request.cookies
     session.clear()
-    login_user(current_user._get_current_object())
+    login_user(current_user._get_current_object(), remember=remembered)
     flash(_("Your password is changed. Other devices have been signed out."), "success")
     return redirect(url_for("account.overview"), 303)
 
