@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from storefront.account.services import purge_unconfirmed_accounts
 from storefront.database import truncate_sqlite_wal, write_transaction
 from storefront.extensions import db
+from storefront.notifications.services import purge_mail_log
 from storefront.security import rotate_encrypted_columns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,12 +78,13 @@ def keys_rotate():
 
 @privacy.command("purge")
 def privacy_purge():
-    """Apply the retention rules: erase accounts never confirmed within 30 days."""
+    """Apply the retention rules: accounts never confirmed within 30 days, sent-mail log after 3 years."""
     with write_transaction():
         accounts = purge_unconfirmed_accounts()
+        mails = purge_mail_log()
         db.session.commit()
     truncate_sqlite_wal(db.engine)
-    click.echo(f"Erased {accounts} unconfirmed accounts.")
+    click.echo(f"Erased {accounts} unconfirmed accounts and {mails} sent-mail records older than 3 years.")
 
 
 def register(app) -> None:

@@ -2,6 +2,8 @@
 
 import contextlib
 import contextvars
+import logging
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -110,6 +112,11 @@ def truncate_sqlite_wal(engine) -> None:
         return
     connection = engine.raw_connection()
     try:
-        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for attempt in range(20):
+            busy, _pages, _moved = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+            time.sleep(0.05 * (attempt + 1))  # a reader holds an older snapshot; it ends soon
+        logging.getLogger(__name__).warning("WAL checkpoint stayed busy; erased rows remain in the WAL until the next one")
     finally:
         connection.close()

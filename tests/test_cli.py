@@ -7,6 +7,7 @@ from storefront import create_app
 from storefront.account.models import Address, User
 from storefront.database import utcnow
 from storefront.extensions import db
+from storefront.notifications.models import OutboxMessage
 from tests.conftest import TEST_DATA_KEY, make_config
 
 
@@ -46,7 +47,7 @@ def test_privacy_purge_erases_stale_unconfirmed_accounts(app, runner, make_user)
     fresh = make_user(confirmed=False)
     confirmed_old = make_user(created_at=utcnow() - timedelta(days=400))
     result = runner.invoke(args=["privacy", "purge"])
-    assert result.exit_code == 0 and "Erased 1 unconfirmed accounts." in result.output
+    assert result.exit_code == 0 and "Erased 1 unconfirmed accounts" in result.output
     with app.app_context():
         remaining = set(db.session.scalars(select(User.id)))
     assert remaining == {fresh.id, confirmed_old.id} and stale.id not in remaining
@@ -57,3 +58,13 @@ def test_commands_have_help(runner):
                  ["translate", "--help"]):
         result = runner.invoke(args=args)
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_privacy_purge_drops_the_sent_mail_log_after_three_years(app, runner, outbox):
+    with app.app_context():
+        for days in (3 * 365 + 1, 30):
+            db.session.add(OutboxMessage(recipient="", locale="en", template="account_confirm", status="sent",
+                                         sent_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+    assert "1 sent-mail records" in runner.invoke(args=["privacy", "purge"]).output
+    assert len(outbox()) == 1

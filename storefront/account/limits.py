@@ -1,6 +1,7 @@
 """Rate limits of CONTRACT.md for sign-in and the forms that send email."""
 
 from flask import request
+from flask_login import current_user
 from flask_limiter.util import get_remote_address
 
 from storefront.account.services import canonical_email
@@ -19,6 +20,19 @@ def _failed(response) -> bool:
 def _login_email_key() -> str:
     # The same key whether or not the account exists, so the limit tells nothing about it.
     return f"login-email:{canonical_email(request.form.get('email', ''))}"
+
+
+PASSWORD_CHECKS_PER_ACCOUNT = "5 per 15 minutes"
+
+
+def _account_key() -> str:
+    return f"password-check:{current_user.get_id() if current_user.is_authenticated else get_remote_address()}"
+
+
+def password_check_limit(view):
+    """Pages that ask a signed-in customer for their password again: 5 wrong answers per 15 minutes."""
+    return limiter.limit(PASSWORD_CHECKS_PER_ACCOUNT, key_func=_account_key, methods=["POST"],
+                         deduct_when=_failed)(view)
 
 
 def login_rate_limits(view):

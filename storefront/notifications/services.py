@@ -3,14 +3,16 @@
 import contextlib
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
 from flask_babel import LazyString, force_locale
+from sqlalchemy import delete
 
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.i18n import LANGUAGES
-from storefront.notifications.models import PENDING, OutboxMessage
+from storefront.notifications.models import PENDING, SENT, OutboxMessage
 
 RECIPIENT_LENGTH = 320
 SUBJECT_LENGTH = 300
@@ -97,3 +99,14 @@ def external_url(endpoint: str, **values) -> str:
     """
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["BASE_URL"] + path
+
+
+MAIL_LOG_RETENTION = timedelta(days=3 * 365)
+
+
+def purge_mail_log(now: datetime | None = None) -> int:
+    """Delete sent messages older than three years (the log kept of what we told people). Flushes."""
+    cutoff = (now or utcnow()) - MAIL_LOG_RETENTION
+    return db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == SENT, OutboxMessage.sent_at < cutoff)
+    ).rowcount

@@ -67,3 +67,20 @@ def test_forms_that_send_mail_allow_five_per_hour_per_client(limited, path, data
     response = client.post(path, data=data)
     assert response.status_code == 429
     assert "请求过于频繁" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/en/account/export", {"password": "wrong guess here"}),
+    ("/en/account/delete", {"password": "wrong guess here"}),
+    ("/en/account/email", {"email": "x@example.com", "password": "wrong guess here"}),
+    ("/en/account/password", {"current_password": "wrong guess here", "password": "a new long passphrase",
+                              "password_confirm": "a new long passphrase"}),
+])
+def test_password_checks_for_signed_in_customers_are_limited(limited, path, data):
+    with limited.app_context():
+        db.session.add(User(email="held@example.com", password_hash=hash_password(PASSWORD)))
+        db.session.commit()
+    client = limited.test_client()
+    client.post("/en/account/login", data={"email": "held@example.com", "password": PASSWORD})
+    codes = [client.post(path, data=data).status_code for _ in range(6)]
+    assert codes == [422] * 5 + [429]

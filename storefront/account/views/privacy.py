@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, logout_user
 
 from storefront.account import services
 from storefront.account.forms import GENDER_CHOICES, PasswordCheckForm
+from storefront.account.limits import password_check_limit
 from storefront.account.views import bp, show_form
 from storefront.database import truncate_sqlite_wal
 from storefront.extensions import db
@@ -18,11 +19,13 @@ from storefront.privacy.registry import ReceiptLine
 @login_required
 def privacy():
     return render_template("account/privacy.html", held=services.export_account(current_user),
+                           birth_date=current_user.birth_date,
                            genders={choice.value: choice.label for choice in GENDER_CHOICES})
 
 
 @bp.route("/export", methods=["GET", "POST"])
 @login_required
+@password_check_limit
 def export():
     form = PasswordCheckForm()
     if not form.validate_on_submit():
@@ -40,6 +43,7 @@ def export():
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@password_check_limit
 def delete():
     form = PasswordCheckForm()
     if not form.validate_on_submit():

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user
 
 from storefront.account import services
 from storefront.account.forms import EmailChangeForm, PasswordChangeForm, ProfileForm, ResendConfirmationForm
+from storefront.account.limits import password_check_limit
 from storefront.account.views import bp, show_form
 from storefront.extensions import db
 from storefront.i18n import request_language
@@ -34,6 +35,7 @@ def profile():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@password_check_limit
 def password():
     form = PasswordChangeForm()
     if not form.validate_on_submit():
@@ -54,6 +56,7 @@ def password():
 
 @bp.route("/email", methods=["GET", "POST"])
 @login_required
+@password_check_limit
 def email():
     form = EmailChangeForm()
     if not form.validate_on_submit():
