@@ -151,6 +151,8 @@ def past_birth_date(form, field) -> None:
         return
     if field.data > utcnow().date():
         raise ValidationError(_l("The birth date cannot be in the future."))
+    if field.data.year < 1900:
+        raise ValidationError(_l("Please check the year of birth."))
     if not is_over_minimum_age(field.data):
         raise ValidationError(_l(
             "You must be at least 14 to have an account. Under Chinese law (PIPL) the personal information "

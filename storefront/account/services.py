@@ -120,6 +120,14 @@ def send_confirmation(user: User) -> None:
                 subject=_l("Confirm your email address"), token=token, user=user)
 
 
+def resend_confirmation(user: User) -> bool:
+    """Queue the confirmation link again unless the address is already confirmed; True when queued."""
+    if user.is_confirmed:
+        return False
+    send_confirmation(user)
+    return True
+
+
 def confirm_email(token: str) -> User:
     data = _load("confirm", token, CONFIRM_MAX_AGE)
     user = _user_for(data)

@@ -276,3 +276,8 @@ def test_sign_out_deletes_the_remember_cookie(client, make_user, auth):
 def test_anonymous_post_to_an_account_action_signs_in_without_next(client):
     response = client.post("/en/account/confirm/resend")
     assert response.status_code == 302 and response.headers["Location"] == "/en/account/login"
+
+
+def test_resend_does_nothing_for_a_confirmed_account(client, signed_in, outbox):
+    assert client.post("/en/account/confirm/resend").status_code == 303
+    assert outbox(template="account_confirm") == []

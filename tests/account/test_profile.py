@@ -40,6 +40,8 @@ def test_profile_saves_every_field(app, client, signed_in):
         ({"birth_date": "17/05/1990"}, "Enter the date as YYYY-MM-DD"),
         ({"birth_date": (date.today() + timedelta(days=2)).isoformat()}, "cannot be in the future"),
         ({"birth_date": (date.today() - timedelta(days=365 * 10)).isoformat()}, "at least 14"),
+        ({"birth_date": "0001-01-01"}, "check the year of birth"),
+        ({"birth_date": "99999-01-01"}, "Enter the date as YYYY-MM-DD"),
         ({"gender": "robot"}, "Not a valid choice"),
         ({"preferred_locale": "fr"}, "Not a valid choice"),
         ({"full_name": "n" * 121}, "120 characters"),

@@ -46,8 +46,7 @@ def confirm(token):
 @login_required
 @limiter.limit(PER_CLIENT_HOURLY)
 def resend_confirmation():
-    if ResendConfirmationForm().validate_on_submit() and not current_user.is_confirmed:
-        services.send_confirmation(current_user)
+    if ResendConfirmationForm().validate_on_submit() and services.resend_confirmation(current_user):
         db.session.commit()
         flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("account.overview"), 303)
