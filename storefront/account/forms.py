@@ -56,9 +56,16 @@ def same_password(form, field) -> None:
         raise ValidationError(_l("The two passwords do not match."))
 
 
+def _example_number(country_or_locale: str | None) -> str:
+    return "+86 138 0013 8000" if country_or_locale in ("zh", "CN") else "+1 415 555 0132"
+
+
 def phone_example(country_or_locale: str | None):
-    example = "+86 138 0013 8000" if country_or_locale in ("zh", "CN") else "+1 415 555 0132"
-    return _l("Enter a valid phone number, for example %(example)s.", example=example)
+    return _l("Enter a valid phone number, for example %(example)s.", example=_example_number(country_or_locale))
+
+
+def phone_hint(locale: str):
+    return _l("For example %(example)s.", example=_example_number(locale))
 
 
 def email_format(form, field) -> None:
@@ -187,13 +194,14 @@ class ProfileForm(Form):
     gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=True)
     birth_date = IsoDateField(_l("Date of birth"), [Optional(), past_birth_date],
                            render_kw={"autocomplete": "bday"},
-                           description=_l("Format: YYYY-MM-DD. Optional."))
+                           description=_l("Optional."))
     preferred_locale = SelectField(_l("Language for emails"), choices=LOCALE_CHOICES)
 
     def __init__(self, *args, locale: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
         self.locale = locale
         self.phone_example = phone_example(locale)
+        self.phone_hint = phone_hint(locale)
 
 
 ADDRESS_REQUIRED = _l("This field is required.")
@@ -231,6 +239,7 @@ class AddressForm(Form):
         self.country.choices = [SelectChoice("", _l("Choose…")),
                                 *(SelectChoice(code, name) for code, name in countries)]
         self.phone_example = phone_example(locale)
+        self.phone_hint = phone_hint(locale)
 
     def ordered_fields(self):
         return [self[name] for name in self.ORDER.get(self.locale, self.ORDER["en"])]

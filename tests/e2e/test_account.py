@@ -102,3 +102,22 @@ def test_screenshots_of_sign_in_and_refused_registration(browser, base_url, arti
     page.screenshot(path=artifacts / f"register-errors-{lang}-{viewport}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_screenshots_of_signed_in_account_pages(browser, base_url, artifacts, lang, viewport):
+    size = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}[viewport]
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    page.goto(f"{base_url}/{lang}/account/register")
+    page.locator("#email").fill(f"shots-{lang}-{viewport}@example.com")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password_confirm").fill(PASSWORD)
+    page.locator("form[novalidate] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/account/$"))
+    for name in ("overview", "profile", "privacy", "delete"):
+        page.goto(f"{base_url}/{lang}/account/{'' if name == 'overview' else name}")
+        page.screenshot(path=artifacts / f"account-{name}-{lang}-{viewport}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    context.close()
