@@ -5,7 +5,7 @@ from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from storefront import account, cart, catalog, cli, config, i18n, notifications, ops, policy, security
+from storefront import account, cart, catalog, cli, config, i18n, notifications, ops, payments, policy, security
 from storefront.database import reset_write_intent, set_write_intent
 from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -16,10 +16,12 @@ ERROR_MESSAGES = {
     403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
     404: (_l("Page not found"), _l("We could not find that page. It may have moved, or the link may be wrong.")),
     405: (_l("Not allowed"), _l("That action is not possible on this page.")),
+    409: (_l("Already in progress"), _l("This was already sent and is being handled. Please wait a moment and reload the page.")),
     413: (_l("Too large"), _l("What you sent is larger than we accept. Please send a smaller file.")),
     429: (_l("Too many requests"), _l("You have tried this too often. Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("Sorry, something went wrong on our side. Please try again in a moment.")),
     501: (_l("Coming soon"), _l("This part of the shop is not open yet.")),
+    503: (_l("Please try again"), _l("The shop is busy for a moment. Please try again shortly.")),
 }
 
 
@@ -33,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     notifications.register(app)
+    payments.register(app)
     cli.register(app)
     return app
 

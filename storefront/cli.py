@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from storefront.account.services import purge_unconfirmed_accounts
+from storefront.cart.services import purge_expired_carts
 from storefront.database import truncate_sqlite_wal, write_transaction
 from storefront.extensions import db
 from storefront.notifications.services import purge_mail_log
@@ -78,13 +79,16 @@ def keys_rotate():
 
 @privacy.command("purge")
 def privacy_purge():
-    """Apply the retention rules: accounts never confirmed within 30 days, sent-mail log after 3 years."""
+    """Apply the retention rules: accounts never confirmed within 30 days, visitors' carts untouched for
+    30 days, sent-mail log after 3 years."""
     with write_transaction():
         accounts = purge_unconfirmed_accounts()
+        carts = purge_expired_carts()
         mails = purge_mail_log()
         db.session.commit()
     truncate_sqlite_wal(db.engine)
-    click.echo(f"Erased {accounts} unconfirmed accounts and {mails} sent-mail records older than 3 years.")
+    click.echo(f"Erased {accounts} unconfirmed accounts, {carts} abandoned carts and {mails} sent-mail records "
+               "older than 3 years.")
 
 
 def register(app) -> None:

@@ -168,8 +168,8 @@ def html_lang() -> str:
     return LANGUAGES[request_language()].html
 
 
-def money(value) -> str:
-    return format_currency(value, current_app.config["CURRENCY"])
+def money(value, currency: str | None = None) -> str:
+    return format_currency(value, currency or current_app.config["CURRENCY"])
 
 
 def date_filter(value) -> str:

@@ -1,5 +1,6 @@
 """Security headers, trusted proxies, password hashing and the encryption of personal data at rest."""
 
+import hashlib
 import unicodedata
 from datetime import date
 
@@ -140,3 +141,12 @@ def rotate_encrypted_columns(metadata, connection) -> int:
 def _raw_values(table, values: dict) -> dict:
     # Bypass the Encrypted type on write: the tokens are already encrypted.
     return {table.c[name]: type_coerce(token, Text) for name, token in values.items()}
+
+
+def email_digest(canonical_email: str) -> str:
+    """A stable lookup key for an email address stored encrypted (orders, disclosures).
+
+    Plain SHA-256 over the canonical address: it survives key rotation, and it only finds rows,
+    it never shows the address (which is encrypted beside it).
+    """
+    return hashlib.sha256(f"storefront-email:{canonical_email}".encode()).hexdigest()

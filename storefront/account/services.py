@@ -307,7 +307,7 @@ def export_account(user: User) -> dict:
     return {
         "exported_at": utcnow().isoformat(),
         "account_id": user.id,
-        **export_person(Person(user.id, user.email)),
+        **export_person(Person(user.id, user.email, user.is_confirmed)),
     }
 
 
@@ -318,7 +318,7 @@ def delete_account(user: User, password: str) -> list[ReceiptLine]:
     delivered. Flushes; the caller commits and then scrubs the database files.
     """
     check_password(user, password)
-    person, locale = Person(user.id, user.email), user.preferred_locale
+    person, locale = Person(user.id, user.email, user.is_confirmed), user.preferred_locale
     lines = erase_person(person)
     db.session.expunge(user)
     queue_email(to=person.email, template="account_deleted", locale=locale, delete_after_send=True,
@@ -339,6 +339,6 @@ def purge_unconfirmed_accounts(now: datetime | None = None) -> int:
         select(User).where(User.email_confirmed_at.is_(None), User.created_at < cutoff)
     ))
     for user in stale:
-        erase_person(Person(user.id, user.email))
+        erase_person(Person(user.id, user.email, user.is_confirmed))
         db.session.expunge(user)
     return len(stale)

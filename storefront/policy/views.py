@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from storefront.i18n import LANG_PREFIX, money, request_language
+from storefront.payments.processors import processor_display_name
 
 bp = Blueprint("policy", __name__, template_folder="templates", url_prefix=LANG_PREFIX)
 
@@ -25,15 +26,11 @@ def _static_page(name: str):
         shipping_flat=money(config["SHIPPING_FLAT"]),
         free_shipping_from=money(config["FREE_SHIPPING_FROM"]),
         logistics_company=config["LOGISTICS_COMPANY"],
-        payment_processor=processor_name(config["PAYMENT_PROCESSOR"]),
+        payment_processor=processor_display_name(),
         # The contact form (#6) and the privacy policy (#5) live at these contract URLs.
         contact_url=f"/{request_language()}/contact",
         privacy_url=f"/{request_language()}/privacy",
     )
-
-
-def processor_name(setting: str) -> str:
-    return str(_l("the built-in test card processor")) if setting == "test" else setting
 
 
 @bp.get("/terms")

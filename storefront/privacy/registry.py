@@ -20,10 +20,15 @@ REASONS = {
 
 @dataclass(frozen=True)
 class Person:
-    """Whom an export or erasure is about: the account and its canonical email address."""
+    """Whom an export or erasure is about: the account and its canonical email address.
+
+    Rows found only by the email address (a guest order, say) belong to the person only once the
+    address is confirmed as theirs.
+    """
 
     user_id: int | None
     email: str
+    email_confirmed: bool = False
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ def register():
     except services.EmailTaken:
         form.email.errors.append(_("An account with this email address already exists. Sign in or reset your password."))
         return show_form("account/register.html", form)
-    db.session.commit()
     _sign_in(user, remember=False)
+    db.session.commit()  # with what signing in changed (the visitor's cart joins the account's)
     flash(_("Welcome! We have sent a confirmation link to %(email)s.", email=user.email), "success")
     return redirect(url_for("account.overview"), 303)
 
@@ -65,8 +65,8 @@ def login():
     except services.InvalidCredentials:
         form.password.errors.append(_("The email address or password is not right."))
         return show_form("account/login.html", form)
-    db.session.commit()
     _sign_in(user, remember=form.remember.data)
+    db.session.commit()  # the sign-in time, and what signing in changed (the cart)
     return redirect(safe_next(form.next.data, url_for("account.overview")), 303)
 
 
