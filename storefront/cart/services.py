@@ -157,7 +157,7 @@ def problems(items: list[CartItem]) -> dict[int, str]:
 
 
 def get_product(product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
+    product = db.session.get(Product, product_id, options=[selectinload(Product.translations)])
     if product is None:
         raise NotFound(product_id)
     return product

@@ -16,7 +16,7 @@ from storefront.cart import services
 from storefront.cart.forms import CheckoutForm
 from storefront.catalog import services as catalog
 from storefront.extensions import db, limiter
-from storefront.i18n import LANG_PREFIX, country_choices, request_language
+from storefront.i18n import LANG_PREFIX, country_choices, request_language, translated_text
 from storefront.payments.processors import PaymentError, processor_display_name
 from storefront.payments.services import refund_reference
 
@@ -137,11 +137,9 @@ def add_item():
         db.session.rollback()
         g.pop("new_cart_token", None)
         return _refuse_add(product, error.message)
+    message = _("Added to your cart: %(name)s × %(quantity)d", name=_product_name(product), quantity=quantity)
     db.session.commit()
     remember_count(count)
-    name = product.translations.get(request_language()) or next(iter(product.translations.values()), None)
-    message = _("Added to your cart: %(name)s × %(quantity)d", name=name.name if name else product.sku,
-                quantity=quantity)
     if wants_json():
         return jsonify(ok=True, count=count, count_label=ngettext("%(num)d item", "%(num)d items", count),
                        message=message)
@@ -207,7 +205,8 @@ def checkout():
     if not items:
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.show"), 303)
-    if services.problems(items):
+    problems = services.problems(items)
+    if problems and request.method == "GET":
         flash(_("Please check your cart: some products cannot be bought in these quantities."), "error")
         return redirect(url_for("cart.show"), 303)
     user = current_user if current_user.is_authenticated else None
@@ -216,6 +215,12 @@ def checkout():
     if request.method == "GET":
         form.checkout_token.data = secrets.token_urlsafe(32)
         return _checkout_page(form, items, 200)
+    if problems:
+        # Bought by someone else since the page was shown.
+        item = next(item for item in items if item.id in problems)
+        form.validate()
+        return _checkout_page(form, items, 422, _("%(product)s: %(message)s", product=_product_name(item.product),
+                                                  message=problems[item.id]))
     if not _CHECKOUT_TOKEN.fullmatch(token):
         form.checkout_token.data = secrets.token_urlsafe(32)
         form.validate()
@@ -259,8 +264,11 @@ def _checkout_refusal(error) -> str:
     product = getattr(error, "product", None)
     if product is None:
         return str(error.message)
-    name = product.translations.get(request_language()) or next(iter(product.translations.values()), None)
-    return _("%(product)s: %(message)s", product=name.name if name else product.sku, message=error.message)
+    return _("%(product)s: %(message)s", product=_product_name(product), message=error.message)
+
+
+def _product_name(product) -> str:
+    return translated_text(product, "name") or product.sku
 
 
 # Orders ------------------------------------------------------------------------------------------
