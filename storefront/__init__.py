@@ -94,6 +94,8 @@ def register_error_handlers(app: Flask) -> None:
     def render_unexpected(error: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         try:
+            db.session.rollback()  # the page's header reads the database (the cart count) in a clean transaction
+
             return render_error(InternalServerError())
         except Exception:  # noqa: BLE001 - the error page itself failed; answer without templates
             app.logger.exception("the error page failed to render")
