@@ -51,7 +51,7 @@ def translate_extract():
 def translate_update():
     """Extract, then merge new strings into every .po file (translate the new and fuzzy entries next)."""
     translate_extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-wrap")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-wrap", "--ignore-obsolete")
 
 
 @translate.command("compile")
