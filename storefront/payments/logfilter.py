@@ -9,18 +9,35 @@ import re
 
 from storefront.payments.cards import luhn_valid
 
-# 13 to 19 digits, optionally separated by single spaces or dashes (how people type card numbers);
-# full-width digits count too.
-_CANDIDATE = re.compile(r"(?<![0-9０-９])(?:[0-9０-９][ \-]?){12,18}[0-9０-９](?![0-9０-９])")
+# Groups of digits joined by single spaces or dashes (how people type card numbers); full-width
+# digits count too. A card number is 13 to 19 digits of whole groups in such a run: the run may hold
+# other numbers beside it ("qty 2 4242 4242 4242 4242", "4242 4242 4242 4242 12 30 123").
+_RUN = re.compile(r"[0-9０-９]+(?:[ \-][0-9０-９]+)*")
+_GROUP = re.compile(r"[0-9０-９]+")
 MASK = "[card number removed]"
 
 
 def mask_card_numbers(text: str) -> str:
     def replace(match: re.Match) -> str:
-        digits = re.sub(r"[ \-]", "", match.group(0)).translate(_FULL_WIDTH)
-        return MASK if luhn_valid(digits) else match.group(0)
+        run = match.group(0)
+        groups = [(group.start(), group.end(), group.group(0).translate(_FULL_WIDTH)) for group in _GROUP.finditer(run)]
+        hidden = [False] * len(groups)
+        for first in range(len(groups)):
+            digits = ""
+            for last in range(first, len(groups)):
+                digits += groups[last][2]
+                if len(digits) > 19:
+                    break
+                if len(digits) >= 13 and luhn_valid(digits):
+                    hidden[first:last + 1] = [True] * (last + 1 - first)
+        pieces, previous_end, previous_hidden = [], 0, False
+        for (start, end, _digits), masked in zip(groups, hidden):
+            if not (masked and previous_hidden):  # one mask for a stretch of hidden groups
+                pieces += [run[previous_end:start], MASK if masked else run[start:end]]
+            previous_end, previous_hidden = end, masked
+        return "".join(pieces)
 
-    return _CANDIDATE.sub(replace, text) if text else text
+    return _RUN.sub(replace, text) if text else text
 
 
 _FULL_WIDTH = {0xFF10 + i: ord("0") + i for i in range(10)}
