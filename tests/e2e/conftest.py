@@ -2,18 +2,22 @@
 
 import os
 import shutil
+import socket
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from storefront import create_app
 from storefront.catalog.demo import seed_demo
 from storefront.database import write_transaction
 from storefront.extensions import db
 from tests.conftest import BASE_CONFIG
+from tests.mailserver import Inbox
 
 CHROMIUM = os.environ.get("STOREFRONT_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -57,6 +61,7 @@ def live_app(tmp_path_factory):
             "WTF_CSRF_ENABLED": True,
             "DATABASE_URL": f"sqlite:///{root / 'shop.db'}",
             "UPLOAD_DIR": str(root / "uploads"),
+            "MAIL_DIR": str(root / "mail"),  # not the repository's instance/mail
         }
     )
     with app.app_context():
@@ -68,9 +73,49 @@ def live_app(tmp_path_factory):
     return app
 
 
+class _CloseOnce:
+    """A response body whose close() (files, call_on_close callbacks) runs at most once."""
+
+    def __init__(self, body):
+        self.body = body
+        self.closed = False
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        if not self.closed:
+            self.closed = True
+            if hasattr(self.body, "close"):
+                self.body.close()
+
+
+def _remember_response(app):
+    def wsgi(environ, start_response):
+        body = _CloseOnce(app(environ, start_response))
+        environ["tests.e2e.response"] = body
+        return body
+
+    return wsgi
+
+
+class _ClosingRequestHandler(WSGIRequestHandler):
+    """Closes the response when the browser hangs up mid-way (a context closed while an image still loads).
+
+    Werkzeug's development server then skips close(): the open static or media file would surface later as
+    a ResourceWarning in whichever test happens to be running, an error under filterwarnings=error.
+    """
+
+    def connection_dropped(self, error, environ=None):
+        body = (environ or {}).get("tests.e2e.response")
+        if body is not None:
+            body.close()
+
+
 @pytest.fixture(scope="session")
 def base_url(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _remember_response(live_app), threaded=True,
+                         request_handler=_ClosingRequestHandler)
     url = f"http://127.0.0.1:{server.server_port}"
     live_app.config["BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -85,3 +130,30 @@ def artifacts():
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def smtp_inbox():
+    """A real SMTP server (aiosmtpd) on a free local port for the whole session: its `url` and `inbox`."""
+    # aiosmtpd cannot report a port it was given as 0, so find a free one first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SimpleNamespace(url=f"smtp://127.0.0.1:{port}", inbox=inbox)
+    controller.stop()
+
+
+@pytest.fixture
+def mail_over_smtp(live_app, smtp_inbox):
+    """During one test the live shop sends its email over SMTP to smtp_inbox; returns the Inbox.
+
+    The transport reads MAIL_URL from the config at every delivery, so switching it here takes effect at
+    once; other tests keep finding their mail as .eml files in MAIL_DIR.
+    """
+    previous = live_app.config.get("MAIL_URL")
+    live_app.config["MAIL_URL"] = smtp_inbox.url
+    yield smtp_inbox.inbox
+    live_app.config["MAIL_URL"] = previous
