@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from storefront.account.forms import AddressForm, email_field
 from storefront.database import utcnow
@@ -25,9 +25,10 @@ class CheckoutForm(AddressForm):
                            render_kw={"autocomplete": "cc-csc", "inputmode": "numeric"},
                            description=_l("The 3 or 4 digits on the back of the card (the front for American Express)."))
     card_name = StringField(_l("Name on the card"), [Length(max=200)], render_kw={"autocomplete": "cc-name"})
-    payment_consent = BooleanField(validators=[InputRequired(_l(
+    payment_consent = BooleanField(false_values=("", "false", "0", "off", "no", "n"), validators=[DataRequired(_l(
         "Please agree to sending your card details to the card processor; we cannot take the payment without it."))])
     checkout_token = HiddenField()
+    cart_version = HiddenField()  # what the customer saw: refused if the cart or a price changed since
 
     def __init__(self, *args, addresses=(), signed_in: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """What carts and orders hold about a person, for the privacy registry: export and erasure."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartItem, Order
@@ -18,8 +18,8 @@ REASONS["accounting"] = _l(
 
 def _orders_of(person: Person):
     owned = [Order.user_id == person.user_id] if person.user_id is not None else []
-    if person.email_confirmed:
-        owned.append(Order.email_digest == email_digest(person.email))
+    if person.email_confirmed:  # guest orders under the address; another account's orders never
+        owned.append(and_(Order.user_id.is_(None), Order.email_digest == email_digest(person.email)))
     return or_(*owned) if owned else False
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -93,8 +93,14 @@ def find_cart(*, user_id: int | None = None, token: str | None = None) -> Cart |
 
 def create_cart(*, user_id: int | None = None, token: str | None = None) -> Cart:
     cart = Cart(user_id=user_id, token_hash=token_hash(token) if user_id is None else None)
-    db.session.add(cart)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(cart)
+    except IntegrityError:
+        if user_id is None:
+            raise
+        # The account's first cart was made by a parallel request (two tabs): use that one.
+        return find_cart(user_id=user_id)
     return cart
 
 
@@ -165,7 +171,11 @@ def get_product(product_id: int) -> Product:
 
 def add_item(cart: Cart, product: Product, quantity: int) -> CartItem:
     """Add to the line for this product (or start one); the new total quantity must be possible."""
-    item = db.session.scalar(select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product.id))
+    # Lock the cart row first: two quick clicks on PostgreSQL then add up instead of racing for the line.
+    db.session.execute(select(Cart.id).where(Cart.id == cart.id).with_for_update())
+    item = db.session.scalar(
+        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product.id)
+        .execution_options(populate_existing=True))
     check_quantity(product, quantity + (item.quantity if item else 0))
     if item is None:
         item = CartItem(cart_id=cart.id, product_id=product.id, quantity=quantity)
@@ -276,19 +286,49 @@ def find_order_by_token(checkout_token: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.checkout_token == checkout_token))
 
 
+def cart_version(items: list[CartItem]) -> str:
+    """A fingerprint of what the customer sees at checkout: products, quantities and prices."""
+    text = ";".join(f"{item.product_id}:{item.quantity}:{item.product.price}"
+                    for item in sorted(items, key=lambda item: item.product_id))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _lock_cart(cart: Cart) -> list[CartItem]:
+    """Lock the cart row (PostgreSQL; SQLite's write lock is already held) and read its lines afresh.
+
+    Two checkouts of one cart (two tabs, a second click while the first waits for the processor)
+    queue here, and the second finds the lines gone instead of buying them again.
+    """
+    db.session.execute(select(Cart.id).where(Cart.id == cart.id).with_for_update())
+    return list(db.session.scalars(
+        select(CartItem).where(CartItem.cart_id == cart.id).order_by(CartItem.product_id)
+        .options(selectinload(CartItem.product).selectinload(Product.translations))
+        .execution_options(populate_existing=True)
+    ))
+
+
+def _line_name(product: Product, locale: str) -> str:
+    row = product.translations.get(locale) or next(iter(product.translations.values()), None)
+    return row.name if row else product.sku
+
+
 def place_order(*, cart: Cart, checkout_token: str, email: str, address: dict, locale: str,
-                user: User | None, card: Card) -> tuple[Order, Payment]:
+                user: User | None, card: Card, expected_version: str | None = None) -> tuple[Order, Payment]:
     """Reserve the stock, create the order, charge the card, record it all and queue the emails. Flushes.
 
-    Raises OutOfStock, PaymentError (declined or failed: nothing charged) or DuplicateCheckout. On
-    any of them the caller rolls back: stock, order and payment rows vanish together, the cart stays.
+    Raises CartError (empty, or changed since `expected_version` was shown), OutOfStock,
+    PaymentError (declined or failed: nothing charged) or DuplicateCheckout. On any of them the
+    caller rolls back: stock, order and payment rows vanish together, the cart stays.
     """
     config = current_app.config
-    items = sorted(cart_items(cart), key=lambda item: item.product_id)  # one lock order: no deadlocks
-    if not items:
-        raise CartError(_l("Your cart is empty."))
+    items = _lock_cart(cart)  # in product-id order: one lock order for the stock updates, no deadlocks
     if find_order_by_token(checkout_token) is not None:
         raise DuplicateCheckout(checkout_token)
+    if not items:
+        raise CartError(_l("Your cart is empty."))
+    if expected_version and expected_version != cart_version(items):
+        raise CartError(_l("Your cart or its prices changed since you opened this page. Please check the new "
+                           "total and place the order again."))
     lines = []
     for item in items:
         product = item.product
@@ -301,47 +341,63 @@ def place_order(*, cart: Cart, checkout_token: str, email: str, address: dict, l
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
         if price is None:
-            db.session.refresh(product)
-            if not product.is_active or product.stock <= 0:
+            left = db.session.scalar(select(Product.stock).where(Product.id == product.id, Product.is_active.is_(True)))
+            if not left:
                 raise OutOfStock(_l("Sorry, this product has just sold out."), product)
             raise OutOfStock(_l("Sorry, only %(count)d of this product are left. Please change the quantity.",
-                                count=product.stock), product)
-        name = (product.translations.get(locale) or next(iter(product.translations.values()))).name
-        lines.append(OrderLine(product_id=product.id, sku=product.sku, name=name, unit_price=price,
-                               quantity=item.quantity, line_total=price * item.quantity))
+                                count=left), product)
+        lines.append(OrderLine(product_id=product.id, sku=product.sku, name=_line_name(product, locale),
+                               unit_price=price, quantity=item.quantity, line_total=price * item.quantity))
     subtotal = sum((line.line_total for line in lines), Decimal("0.00"))
     shipping = shipping_for(subtotal)
     order = Order(
-        number=new_order_number(), checkout_token=checkout_token, user_id=user.id if user else None,
+        checkout_token=checkout_token, user_id=user.id if user else None,
         email=email, email_digest=email_digest(email), locale=locale, status="placed",
         currency=config["CURRENCY"], subtotal=subtotal, shipping=shipping, total=subtotal + shipping,
         lines=lines, events=[OrderEvent(status="placed")], **{f: address.get(f) for f in Order.ADDRESS_FIELDS},
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(order)
-    except IntegrityError:
-        # A parallel post of the same form won the unique checkout token.
-        raise DuplicateCheckout(checkout_token) from None
+    _insert_order(order)
+    # A key of its own for each attempt: a declined or refunded attempt must not be replayed when
+    # the customer tries again (the checkout token, unique on the order, already stops doubles).
     payment = payments.charge(card, order_id=order.id, amount=order.total, currency=order.currency,
-                              idempotency_key=f"checkout-{checkout_token}")
+                              idempotency_key=f"checkout-{checkout_token}-{secrets.token_hex(8)}")
     order.status = "paid"
     order.events.append(OrderEvent(status="paid"))
-    record_disclosure(recipient="card_processor", recipient_name=processor_display_name(), purpose="payment",
-                      fields=CARD_PROCESSOR_FIELDS, email=email, user_id=order.user_id, reference=order.number)
+    record_card_disclosure(email=email, user_id=order.user_id, reference=order.number)
     db.session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
     db.session.flush()
     queue_order_emails(order, payment)
     return order, payment
 
 
-def payment_recorded(reference: str) -> bool:
-    return db.session.scalar(select(Payment.id).where(Payment.reference == reference)) is not None
+def _insert_order(order: Order) -> None:
+    for _attempt in range(5):
+        order.number = new_order_number()
+        try:
+            with db.session.begin_nested():
+                db.session.add(order)
+            return
+        except IntegrityError:
+            # A parallel post of the same form won the unique checkout token, or (once in a
+            # trillion orders) the number is taken: then draw another.
+            if find_order_by_token(order.checkout_token) is not None or not _number_taken(order.number):
+                raise DuplicateCheckout(order.checkout_token) from None
+    raise RuntimeError("no free order number after 5 draws")
+
+
+def _number_taken(number: str) -> bool:
+    return db.session.scalar(select(Order.id).where(Order.number == number)) is not None
+
+
+def record_card_disclosure(*, email: str, user_id: int | None, reference: str | None) -> None:
+    """The card details went to the processor: write it in the disclosure register (also for a decline)."""
+    record_disclosure(recipient="card_processor", recipient_name=processor_display_name(), purpose="payment",
+                      fields=CARD_PROCESSOR_FIELDS, email=email, user_id=user_id, reference=reference)
 
 
 def queue_order_emails(order: Order, payment) -> None:
     config = current_app.config
-    token = None if order.user_id else order_link_token(order)
+    token = order_link_token(order)  # also for customers: the link works when they are signed out
     queue_email(to=order.email, template="order_confirmation", locale=order.locale, user_id=order.user_id,
                 subject=_l("Your order %(number)s", number=order.number), order=order, payment=payment,
                 token=token)
@@ -384,7 +440,8 @@ def may_view(order: Order, user, token: str | None) -> bool:
     if user is not None and user.is_authenticated:
         if order.user_id == user.id or user.is_staff:
             return True
-        if user.is_confirmed and order.email_digest == email_digest(canonical_email(user.email)):
+        if (order.user_id is None and user.is_confirmed
+                and order.email_digest == email_digest(canonical_email(user.email))):
             return True
     return token_opens(token, order.number)
 
@@ -392,8 +449,8 @@ def may_view(order: Order, user, token: str | None) -> bool:
 def order_history(user: User) -> list[Order]:
     """The account's orders and, once its email is confirmed, the guest orders placed under it."""
     owned = [Order.user_id == user.id]
-    if user.is_confirmed:
-        owned.append(Order.email_digest == email_digest(canonical_email(user.email)))
+    if user.is_confirmed:  # guest orders only: an account's orders never move with an email address
+        owned.append(and_(Order.user_id.is_(None), Order.email_digest == email_digest(canonical_email(user.email))))
     return list(db.session.scalars(
         select(Order).where(or_(*owned)).order_by(Order.created_at.desc(), Order.id.desc())
         .options(selectinload(Order.lines))

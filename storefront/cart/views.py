@@ -37,6 +37,8 @@ def current_cart(create: bool = False):
         cart = services.find_cart(user_id=current_user.id)
         return cart or (services.create_cart(user_id=current_user.id) if create else None)
     cart = services.find_cart(token=request.cookies.get(CART_COOKIE))
+    if cart is not None and create:
+        g.touched_cart_token = request.cookies[CART_COOKIE]  # the cookie lives as long as the cart is used
     if cart is None and create:
         g.new_cart_token = services.new_cart_token()
         cart = services.create_cart(token=g.new_cart_token)
@@ -59,7 +61,7 @@ def remember_count(count: int) -> None:
 @bp.after_app_request
 def keep_cart_cookie(response):
     config = current_app.config
-    token = g.pop("new_cart_token", None)
+    token = g.pop("new_cart_token", None) or g.pop("touched_cart_token", None)
     if token:
         response.set_cookie(CART_COOKIE, token, max_age=int(services.CART_MAX_AGE.total_seconds()),
                             httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"])
@@ -159,7 +161,9 @@ def _refuse_add(product, message):
 
 @bp.post("/cart/items/<item_id>")
 def update_item(item_id):
-    cart = current_cart()
+    cart = current_cart(create=False)
+    if cart is not None and not current_user.is_authenticated:
+        g.touched_cart_token = request.cookies[CART_COOKIE]
     try:
         item = services.get_item(cart, services.parse_id(item_id))
     except services.NotFound:
@@ -188,6 +192,7 @@ def _to_order(order):
 
 def _checkout_page(form, items, status: int, alert: str | None = None):
     form.forget_card()
+    form.cart_version.data = services.cart_version(items)
     return render_template(
         "cart/checkout.html", form=form, items=items, totals=services.totals(items), alert=alert,
         processor_name=processor_display_name(), logistics_company=current_app.config["LOGISTICS_COMPANY"],
@@ -231,7 +236,7 @@ def checkout():
     try:
         order, payment = services.place_order(cart=cart, checkout_token=token, email=email,
                                               address=form.address_values(), locale=request_language(),
-                                              user=user, card=form.card)
+                                              user=user, card=form.card, expected_version=form.cart_version.data)
     except (services.DuplicateCheckout, services.CartError, PaymentError) as error:
         db.session.rollback()
         if (existing := services.find_order_by_token(token)) is not None:
@@ -240,6 +245,9 @@ def checkout():
             abort(409)
         items = services.cart_items(current_cart())
         if isinstance(error, PaymentError):
+            # The card details reached the processor even though no payment came of it.
+            services.record_card_disclosure(email=email, user_id=user.id if user else None, reference=None)
+            db.session.commit()
             form.card_number.errors = [*form.card_number.errors, error.message]
             return _checkout_page(form, items, 422, str(error.message))
         return _checkout_page(form, items, 422, _checkout_refusal(error))
@@ -248,16 +256,28 @@ def checkout():
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-        log.exception("saving a paid order failed; refunding its payment")
-        if not services.payment_recorded(reference):
-            refund_reference(reference, amount, idempotency_key=f"checkout-{token}")
-        if (placed := services.find_order_by_token(token)) is not None:
-            return _to_order(placed)
-        return render_template("cart/order_failed.html"), 503
+        return _order_not_saved(token, reference, amount)
     remember_count(0)
     flash(_("Thank you! Your order is paid and we are preparing it. A confirmation is on its way to your email."),
           "success")
     return _to_order(order)
+
+
+def _order_not_saved(token: str, reference: str, amount):
+    """The card was charged but the order did not commit: give the money back and say what happened."""
+    log.exception("saving a paid order failed (payment %s, amount %s); refunding it", reference, amount)
+    try:
+        if (placed := services.find_order_by_token(token)) is not None:
+            return _to_order(placed)  # it was saved after all (a parallel post of the same form)
+    except SQLAlchemyError:
+        db.session.rollback()
+    try:
+        refund_reference(reference, amount, idempotency_key=f"refund-{reference}")
+    except PaymentError:
+        log.critical("REFUND FAILED: payment %s of %s was captured for an order that was not saved; "
+                     "refund it at the processor by hand", reference, amount)
+        return render_template("cart/order_failed.html", refunded=False, reference=reference), 503
+    return render_template("cart/order_failed.html", refunded=True, reference=reference), 503
 
 
 def _checkout_refusal(error) -> str:

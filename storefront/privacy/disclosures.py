@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, or_, select, update
+from sqlalchemy import ForeignKey, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.database import utcnow
@@ -72,8 +72,8 @@ def record_disclosure(*, recipient: str, recipient_name: str, purpose: str, fiel
 
 def _about(person: Person):
     conditions = [Disclosure.user_id == person.user_id] if person.user_id is not None else []
-    if person.email_confirmed:
-        conditions.append(Disclosure.subject == email_digest(person.email))
+    if person.email_confirmed:  # records about guest orders under the address, never another account's
+        conditions.append(and_(Disclosure.user_id.is_(None), Disclosure.subject == email_digest(person.email)))
     return or_(*conditions) if conditions else False
 
 

@@ -26,6 +26,7 @@ CARDS = [  # (as typed, expiry): approved, declined, invalid
 ]
 CARD_PREFIX = re.compile(r"^(4|5[1-5]|2(2[2-9][1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)|3[47])")
 DIGIT_RUN = re.compile(rb"(?<!\d)(?:\d[ \-]?){12,18}\d(?!\d)")
+ISO_DATE = re.compile(rb"20\d\d-[01]\d-[0-3]\d")
 
 
 def spelled_any_way(digits: str) -> re.Pattern:
@@ -41,6 +42,8 @@ def known_cards() -> set[str]:
 def card_like_runs(blob: bytes) -> list[str]:
     found = []
     for match in DIGIT_RUN.finditer(blob):
+        if ISO_DATE.search(match.group(0)):
+            continue  # a timestamp beside other digits in a database page, not a card number
         digits = re.sub(rb"\D", b"", match.group(0)).decode()
         if 13 <= len(digits) <= 19 and CARD_PREFIX.match(digits) and luhn_valid(digits):
             found.append(digits)

@@ -89,3 +89,36 @@ def test_one_checkout_token_posted_ten_times_at_once_gives_one_order(app, make_p
     locations = {location for _, location in results}
     assert len(locations) == 1 and "/en/orders/SF-" in locations.pop()
     assert totals(app, product.id) == (1, 1, 19)
+
+
+def test_one_cart_checked_out_from_two_pages_at_once_gives_one_order(app, make_product):
+    """Two tabs (two checkout tokens) posting the same cart: the second finds the cart already bought."""
+    product = make_product(stock=20)
+    [cart_token] = carts_for(app, product.id, 1)
+    results = race(app, [(cart_token, f"first-tab-token-{'a' * 20}"), (cart_token, f"other-tab-token-{'b' * 20}"),
+                         (cart_token, f"third-tab-token-{'c' * 20}")], workers=3)
+    placed = [body for status, body in results if status == 303 and "/en/orders/" in body]
+    others = [(status, body) for status, body in results if not (status == 303 and "/en/orders/" in body)]
+    assert len(placed) == 1, results
+    # The others find the cart already bought: sent back to it, or told so on the checkout page.
+    assert all(body == "/en/cart" if status == 303 else (status == 422 and "Your cart is empty" in body)
+               for status, body in others), others
+    assert totals(app, product.id) == (1, 1, 19)
+
+
+def test_quick_clicks_on_add_to_cart_add_up(app, make_product):
+    product = make_product(stock=20)
+    [cart_token] = carts_for(app, product.id, 1)  # the cart exists, with one unit
+    barrier = threading.Barrier(6)
+
+    def click(_):
+        client = app.test_client()
+        client.set_cookie("cart", cart_token)
+        barrier.wait(timeout=30)
+        return client.post("/en/cart/items", data={"product_id": product.id, "quantity": "1"}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(click, range(6)))
+    assert statuses == [303] * 6
+    with app.app_context():
+        assert db.session.scalars(select(CartItem.quantity)).all() == [7]

@@ -131,3 +131,24 @@ def test_erasure_keeps_orders_for_accounting_without_the_person(app, client, sig
         assert db.session.scalar(select(Payment)).last4 == "4242"
         disclosure = db.session.scalar(select(Disclosure))
         assert disclosure.user_id is None and disclosure.subject.startswith("erased-")
+
+
+def test_an_accounts_orders_do_not_follow_its_old_email_to_another_account(app, client, signed_in, add, product):
+    from tests.cart.conftest import checkout_form, checkout_token
+    add(product)
+    path = client.post("/en/checkout", data=checkout_form(checkout_token(client))).headers["Location"]
+    old_email = signed_in.email
+    with app.app_context():  # the first account moves to another address...
+        db.session.execute(update(User).where(User.id == signed_in.id).values(email="moved@example.com"))
+        db.session.commit()
+    with app.app_context():  # ...and someone else confirms the old one
+        from storefront.database import utcnow
+        from storefront.security import hash_password
+        db.session.add(User(email=old_email, password_hash=hash_password(PASSWORD), email_confirmed_at=utcnow()))
+        db.session.commit()
+    other = app.test_client()
+    other.post("/en/account/login", data={"email": old_email, "password": PASSWORD})
+    assert other.get(path.split("?")[0]).status_code == 404
+    assert path.split("/")[-1] not in other.get("/en/account/orders").text
+    export = json.loads(other.post("/en/account/export", data={"password": PASSWORD}).data)
+    assert export["orders"] == [] and export["disclosures"] == []
