@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.database import utcnow
 from storefront.extensions import db
+from storefront.security import Encrypted
 
 PENDING = "pending"
 SENT = "sent"
@@ -21,9 +22,10 @@ class OutboxMessage(db.Model):
     locale: Mapped[str] = mapped_column(String(8))  # the URL code: en, zh
     template: Mapped[str] = mapped_column(String(80))
     subject: Mapped[str | None] = mapped_column(String(300))
-    # Dropped once delivered: a sent message keeps only its template, language and times.
-    body_text: Mapped[str | None] = mapped_column(Text)
-    body_html: Mapped[str | None] = mapped_column(Text)
+    # Encrypted like every personal field (an order confirmation holds the delivery address), and
+    # dropped once delivered: a sent message keeps only its template, language and times.
+    body_text: Mapped[str | None] = mapped_column(Encrypted, info={"personal": True})
+    body_html: Mapped[str | None] = mapped_column(Encrypted, info={"personal": True})
     # No foreign key: notifications sit below accounts; accounts set it for mail about an account.
     user_id: Mapped[int | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)

@@ -394,3 +394,12 @@ def test_the_customers_confirmation_link_works_signed_out(app, client, signed_in
     client.post("/en/checkout", data=checkout_form(checkout_token(client)))
     link = re.search(r"http://shop.test(/en/orders/\S+)", outbox(recipient=signed_in.email)[0].body_text).group(1)
     assert "token=" in link and app.test_client().get(link).status_code == 200
+
+
+def test_queued_order_mail_keeps_the_address_encrypted_at_rest(buy, product, app):
+    assert buy(product).status_code == 303
+    with app.app_context():
+        raw = db.session.execute(__import__("sqlalchemy").text(
+            "SELECT body_text, body_html FROM outbox_message")).all()
+    assert raw and all(row[0] and row[1] for row in raw)
+    assert not any("Ada Lovelace" in (row[0] + row[1]) or "Market Street" in (row[0] + row[1]) for row in raw)
