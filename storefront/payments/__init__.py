@@ -17,5 +17,7 @@ def register(app: Flask) -> None:
     if setting not in PROCESSORS:
         raise RuntimeError(
             f"STOREFRONT_PAYMENT_PROCESSOR={setting!r} is not a known card processor; known: {', '.join(PROCESSORS)}")
+    if setting == "test" and not (app.config["DEV"] or app.testing):
+        app.logger.warning("STOREFRONT_PAYMENT_PROCESSOR=test: the built-in test processor takes no real money")
     logfilter.install()
     app.jinja_env.globals["card_brand_name"] = brand_name

@@ -99,6 +99,8 @@ class TestProcessor(Processor):
         "4000000000000069": "expired_card",
     }
 
+    REMEMBERED = 10_000  # idempotency answers kept per process
+
     def __init__(self):
         self._lock = threading.Lock()
         self._answers: dict[tuple[str, str], object] = {}
@@ -113,6 +115,9 @@ class TestProcessor(Processor):
                     self._answers[(operation, key)] = action()
                 except PaymentError as error:
                     self._answers[(operation, key)] = error
+                while len(self._answers) > self.REMEMBERED:  # a long-running process stays small
+                    del self._answers[next(iter(self._answers))]
+                del self.calls[:-self.REMEMBERED]
             answer = self._answers[(operation, key)]
         if isinstance(answer, PaymentError):
             raise answer
