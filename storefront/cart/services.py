@@ -211,10 +211,14 @@ def set_quantity(cart: Cart, item: CartItem, quantity: int) -> CartItem | None:
 class Merged:
     product_id: int
     quantity: int  # what was added to the account's cart
+    wanted: int  # what the visitor's cart held
 
 
 def merge_carts(source: Cart, target: Cart) -> list[Merged]:
-    """Move a visitor's lines into the account's cart, capped at what can be bought; delete the source."""
+    """Move a visitor's lines into the account's cart, capped at what can be bought; delete the source.
+
+    Returns every visitor line, with how much of it fitted (0 for a product no longer sold).
+    """
     merged = []
     for item in cart_items(source):
         product = item.product
@@ -228,7 +232,7 @@ def merge_carts(source: Cart, target: Cart) -> list[Merged]:
                 existing.quantity += added
             else:
                 db.session.add(CartItem(cart_id=target.id, product_id=product.id, quantity=added))
-            merged.append(Merged(product.id, added))
+        merged.append(Merged(product.id, added, item.quantity))
     target.updated_at = utcnow()
     db.session.delete(source)
     db.session.flush()

@@ -92,10 +92,14 @@ def merge_visitor_cart(sender, user, **extra) -> None:
     target = services.find_cart(user_id=user.id) or services.create_cart(user_id=user.id)
     merged = services.merge_carts(visitor, target)
     if merged:
-        session["cart_merged"] = [[m.product_id, m.quantity] for m in merged]
+        session["cart_merged"] = [[m.product_id, m.quantity, m.wanted] for m in merged]
         count = sum(m.quantity for m in merged)
-        flash(ngettext("The %(num)d item you added before signing in is now in your cart.",
-                       "The %(num)d items you added before signing in are now in your cart.", count), "info")
+        if count:
+            flash(ngettext("The %(num)d item you added before signing in is now in your cart.",
+                           "The %(num)d items you added before signing in are now in your cart.", count), "info")
+        if count < sum(m.wanted for m in merged):
+            flash(_("Some items you added before signing in did not fit in your cart: see the cart for details."),
+                  "info")
 
 
 def wants_json() -> bool:
@@ -110,13 +114,24 @@ def _render_cart(status: int = 200, errors: dict | None = None, alert: str | Non
     cart = current_cart()
     items = services.cart_items(cart)
     remember_count(sum(item.quantity for item in items))
-    merged_ids = dict((product_id, quantity) for product_id, quantity in session.pop("cart_merged", []))
-    merged = [(item, merged_ids[item.product_id]) for item in items if item.product_id in merged_ids]
+    merged = _merged_lines(session.pop("cart_merged", []))
     response = render_template(
         "cart/cart.html", items=items, totals=services.totals(items), problems=services.problems(items),
         errors=errors or {}, alert=alert, merged=merged, max_per_line=services.MAX_PER_LINE,
     )
     return response, status, {"Cache-Control": "no-store"}
+
+
+def _merged_lines(merged: list) -> list:
+    """(product, added, wanted) for what came over from the visitor's cart at sign-in."""
+    lines = []
+    for entry in merged:
+        try:
+            product_id, added, wanted = (int(value) for value in entry)
+            lines.append((services.get_product(product_id), added, wanted))
+        except (ValueError, TypeError, services.NotFound):
+            continue  # a product deleted since, or a malformed session value
+    return lines
 
 
 @bp.get("/cart")

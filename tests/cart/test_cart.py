@@ -210,6 +210,8 @@ def test_signing_in_merges_the_visitor_cart_and_lists_what_came_over(client, add
     page = client.get("/en/cart")
     assert "Added from before you signed in" in page.text
     assert "Product 1 × 2" in page.text and "Product 2 × 2" in page.text
+    assert "you had 5: the rest is over the stock or the limit per order" in page.text
+    assert "did not fit in your cart" in page.text
     with app.app_context():
         carts = db.session.scalars(select(Cart)).all()
         assert [c.user_id for c in carts] == [user.id]
@@ -247,3 +249,16 @@ def test_the_price_shown_is_the_current_one(client, add, product, app):
         db.session.execute(update(Product).values(price=Decimal("12.50")))
         db.session.commit()
     assert "$12.50" in client.get("/en/cart").text
+
+
+def test_a_visitor_line_that_is_no_longer_sold_is_listed_as_not_added(client, add, make_product, make_user, auth, app):
+    product = make_product(stock=5)
+    user = make_user()
+    add(product, 1)
+    with app.app_context():
+        db.session.execute(update(Product).values(is_active=False))
+        db.session.commit()
+    assert auth.login(user.email).status_code == 303
+    page = client.get("/en/cart")
+    assert "Product 1 × 0" in page.text and "not added: sold out or no longer sold" in page.text
+    assert cart_lines(app) == []

@@ -45,11 +45,11 @@ def password():
     except services.InvalidCredentials:
         form.current_password.errors.append(_("That is not your current password."))
         return show_form("account/password.html", form)
-    db.session.commit()
     # Other sessions ended with the new nonce; this one continues under it, remembered as before.
     remembered = "remember_token" in request.cookies
     session.clear()
     login_user(current_user._get_current_object(), remember=remembered)
+    db.session.commit()  # with what signing in again changed (a visitor cart would be merged)
     flash(_("Your password is changed. Other devices have been signed out."), "success")
     return redirect(url_for("account.overview"), 303)
 
