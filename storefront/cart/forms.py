@@ -30,9 +30,11 @@ class CheckoutForm(AddressForm):
     checkout_token = HiddenField()
     cart_version = HiddenField()  # what the customer saw: refused if the cart or a price changed since
 
-    def __init__(self, *args, addresses=(), signed_in: bool = False, **kwargs):
+    def __init__(self, *args, addresses=(), signed_in: bool = False, processor_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.card = None
+        self.payment_consent.label.text = _l(
+            "I agree that my card details are sent to %(processor)s to take this payment.", processor=processor_name)
         self.saved = {str(address.id): address for address in addresses}
         self.address_id.choices = [*(SelectChoice(key, "") for key in self.saved), SelectChoice(NEW_ADDRESS, "")]
         if signed_in:
@@ -72,8 +74,9 @@ class CheckoutForm(AddressForm):
         return self.values()
 
     def forget_card(self) -> None:
-        """Blank the card fields, so no card detail is ever sent back in a page."""
+        """Blank the card fields (and the consent to send them), so no card detail is ever sent back in a page."""
         for name in CARD_FIELDS:
             self[name].data = ""
             self[name].raw_data = []
+        self.payment_consent.data = False
         self.card = None

@@ -139,6 +139,11 @@ def parse_id(raw) -> int:
     return int(text)
 
 
+def max_quantity(product: Product) -> int:
+    """The most of this product one order can hold now: its stock, at most MAX_PER_LINE."""
+    return max(0, min(product.stock, MAX_PER_LINE))
+
+
 def check_quantity(product: Product, quantity: int) -> None:
     """Refuse a quantity the product cannot be bought in: inactive, sold out, over stock or the cap."""
     if not product.is_active:

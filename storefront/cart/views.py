@@ -31,14 +31,17 @@ _CHECKOUT_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # The visitor's cart and its cookie ---------------------------------------------------------------
 
 
-def current_cart(create: bool = False):
-    """The signed-in customer's cart, or the visitor's from the cookie; created on demand."""
+def current_cart(create: bool = False, change: bool = False):
+    """The signed-in customer's cart, or the visitor's from the cookie; created on demand.
+
+    `create` and `change` renew a visitor's cookie: it lives as long as the cart is used.
+    """
     if current_user.is_authenticated:
         cart = services.find_cart(user_id=current_user.id)
         return cart or (services.create_cart(user_id=current_user.id) if create else None)
     cart = services.find_cart(token=request.cookies.get(CART_COOKIE))
-    if cart is not None and create:
-        g.touched_cart_token = request.cookies[CART_COOKIE]  # the cookie lives as long as the cart is used
+    if cart is not None and (create or change):
+        g.touched_cart_token = request.cookies[CART_COOKIE]
     if cart is None and create:
         g.new_cart_token = services.new_cart_token()
         cart = services.create_cart(token=g.new_cart_token)
@@ -73,7 +76,7 @@ def keep_cart_cookie(response):
 @bp.app_context_processor
 def cart_globals():
     return {"cart_count": cart_count, "order_status_label": services.status_label,
-            "max_per_line": services.MAX_PER_LINE}
+            "max_quantity": services.max_quantity}
 
 
 def merge_visitor_cart(sender, user, **extra) -> None:
@@ -117,7 +120,7 @@ def _render_cart(status: int = 200, errors: dict | None = None, alert: str | Non
     merged = _merged_lines(session.pop("cart_merged", []))
     response = render_template(
         "cart/cart.html", items=items, totals=services.totals(items), problems=services.problems(items),
-        errors=errors or {}, alert=alert, merged=merged, max_per_line=services.MAX_PER_LINE,
+        errors=errors or {}, alert=alert, merged=merged,
     )
     return response, status, {"Cache-Control": "no-store"}
 
@@ -176,9 +179,7 @@ def _refuse_add(product, message):
 
 @bp.post("/cart/items/<item_id>")
 def update_item(item_id):
-    cart = current_cart(create=False)
-    if cart is not None and not current_user.is_authenticated:
-        g.touched_cart_token = request.cookies[CART_COOKIE]
+    cart = current_cart(change=True)
     try:
         item = services.get_item(cart, services.parse_id(item_id))
     except services.NotFound:
@@ -189,7 +190,7 @@ def update_item(item_id):
         count = services.item_count(cart)
     except services.CartError as error:
         db.session.rollback()
-        return _render_cart(422, errors={int(item_id): str(error.message)})
+        return _render_cart(422, errors={item.id: str(error.message)})
     db.session.commit()
     remember_count(count)
     flash(_("Your cart is updated.") if kept else _("The product is removed from your cart."), "success")
@@ -230,7 +231,7 @@ def checkout():
         flash(_("Please check your cart: some products cannot be bought in these quantities."), "error")
         return redirect(url_for("cart.show"), 303)
     user = current_user if current_user.is_authenticated else None
-    form = CheckoutForm(locale=request_language(), countries=country_choices(),
+    form = CheckoutForm(locale=request_language(), countries=country_choices(), processor_name=processor_display_name(),
                         addresses=services.saved_addresses(user) if user else (), signed_in=user is not None)
     if request.method == "GET":
         form.checkout_token.data = secrets.token_urlsafe(32)
@@ -239,8 +240,7 @@ def checkout():
         # Bought by someone else since the page was shown.
         item = next(item for item in items if item.id in problems)
         form.validate()
-        return _checkout_page(form, items, 422, _("%(product)s: %(message)s", product=_product_name(item.product),
-                                                  message=problems[item.id]))
+        return _checkout_page(form, items, 422, _about(item.product, problems[item.id]))
     if not _CHECKOUT_TOKEN.fullmatch(token):
         form.checkout_token.data = secrets.token_urlsafe(32)
         form.validate()
@@ -297,9 +297,11 @@ def _order_not_saved(token: str, reference: str, amount):
 
 def _checkout_refusal(error) -> str:
     product = getattr(error, "product", None)
-    if product is None:
-        return str(error.message)
-    return _("%(product)s: %(message)s", product=_product_name(product), message=error.message)
+    return _about(product, error.message) if product is not None else str(error.message)
+
+
+def _about(product, message) -> str:
+    return _("%(product)s: %(message)s", product=_product_name(product), message=message)
 
 
 def _product_name(product) -> str:
