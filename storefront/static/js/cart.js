@@ -6,12 +6,17 @@
   }
   var status = document.querySelector("[data-cart-status]");
 
+  var hideTimer = null;
+
   function announce(message) {
     if (!status) {
       return;
     }
     status.textContent = "";
+    window.clearTimeout(hideTimer);
     window.setTimeout(function () { status.textContent = message; }, 50);
+    // The note sits over the page's foot; it goes once it has been read.
+    hideTimer = window.setTimeout(function () { status.textContent = ""; }, 6000);
   }
 
   function showError(form, message) {
