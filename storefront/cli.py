@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import timezone
 from pathlib import Path
 
 import click
@@ -14,6 +15,9 @@ from storefront.cart.services import purge_expired_carts
 from storefront.database import truncate_sqlite_wal, write_transaction
 from storefront.extensions import db
 from storefront.notifications.services import purge_mail_log
+from storefront.privacy.consent import verify_ledger
+from storefront.privacy.policy import PolicyError, publish_version
+from storefront.privacy.visits import purge as purge_visits
 from storefront.security import rotate_encrypted_columns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,16 +83,55 @@ def keys_rotate():
 
 @privacy.command("purge")
 def privacy_purge():
-    """Apply the retention rules: accounts never confirmed within 30 days, visitors' carts untouched for
-    30 days, sent-mail log after 3 years."""
+    """Apply the retention rules: visit records after STOREFRONT_VISIT_RETENTION_DAYS, accounts never
+    confirmed within 30 days, visitors' carts untouched for 30 days, sent-mail log after 3 years."""
+    days = current_app.config["VISIT_RETENTION_DAYS"]
     with write_transaction():
+        visits = purge_visits(days)
         accounts = purge_unconfirmed_accounts()
         carts = purge_expired_carts()
         mails = purge_mail_log()
         db.session.commit()
     truncate_sqlite_wal(db.engine)
-    click.echo(f"Erased {accounts} unconfirmed accounts, {carts} abandoned carts and {mails} sent-mail records "
-               "older than 3 years.")
+    click.echo(f"Erased {visits} visit records older than {days} days, {accounts} unconfirmed accounts, "
+               f"{carts} abandoned carts and {mails} sent-mail records older than 3 years.")
+
+
+@privacy.command("publish")
+@click.option("--en", "body_en", required=True, type=click.File(encoding="utf-8"),
+              help="The English text (Markdown file).")
+@click.option("--zh", "body_zh", required=True, type=click.File(encoding="utf-8"),
+              help="The Chinese text (Markdown file).")
+@click.option("--summary-en", required=True, help="What changed, in English.")
+@click.option("--summary-zh", required=True, help="What changed, in Chinese.")
+@click.option("--material/--minor", default=False, show_default=True,
+              help="A material change asks everyone's consent again, reminds signed-in customers and emails them.")
+@click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day it takes effect (UTC midnight); default: now.")
+def privacy_publish(body_en, body_zh, summary_en, summary_zh, material, effective):
+    """Publish the next version of the privacy policy (the admin area has the same as a page)."""
+    texts = {"en": {"body": body_en.read(), "summary": summary_en}, "zh": {"body": body_zh.read(), "summary": summary_zh}}
+    effective_at = effective.replace(tzinfo=timezone.utc) if effective else None
+    with write_transaction():
+        try:
+            version = publish_version(texts, material=material, effective_at=effective_at)
+        except PolicyError as error:
+            db.session.rollback()
+            problems = "; ".join(f"{field}: {message}" for field, message in error.errors.items())
+            raise click.ClickException(f"Not published: {problems}") from None
+        db.session.commit()
+    click.echo(f"Published version {version.number} ({'material' if material else 'minor'} change), "
+               f"in force from {version.effective_at:%Y-%m-%d %H:%M} UTC.")
+
+
+@privacy.command("verify-ledger")
+def privacy_verify_ledger():
+    """Check the consent ledger's hash chain; exits 1 at the first entry that was changed."""
+    result = verify_ledger()
+    if not result.ok:
+        raise click.ClickException(f"The consent ledger is broken at entry {result.broken_at} "
+                                   f"(after {result.entries} good entries).")
+    click.echo(f"The consent ledger verifies: {result.entries} entries.")
 
 
 def register(app) -> None:

@@ -4,10 +4,13 @@ import hashlib
 import unicodedata
 from datetime import date
 
+import nh3
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app, request
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from sqlalchemy import Text, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -150,3 +153,21 @@ def email_digest(canonical_email: str) -> str:
     it never shows the address (which is encrypted beside it).
     """
     return hashlib.sha256(f"storefront-email:{canonical_email}".encode()).hexdigest()
+
+
+# Markdown written by the shop (the privacy policy, product descriptions): CommonMark plus tables,
+# raw HTML off, and the output sanitised again with nh3 to a small allow-list of tags.
+MARKDOWN_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "em", "code", "blockquote", "ul", "ol", "li", "a", "hr",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def render_markdown(text: str) -> Markup:
+    """Shop-written Markdown as sanitised HTML: safe to mark |safe because nh3 has cleaned it."""
+    html = _markdown.render(text or "")
+    return Markup(nh3.clean(  # noqa: S704 - nh3 leaves only the allow-listed tags and attributes
+        html, tags=MARKDOWN_TAGS, attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
+    ))

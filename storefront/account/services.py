@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from storefront.account.models import Address, User
 from storefront.database import utcnow
 from storefront.extensions import db
-from storefront.notifications.services import queue_email
+from storefront.i18n import LANGUAGES
+from storefront.notifications.services import external_url, queue_email
 from storefront.privacy.registry import Person, ReceiptLine, erase_person, export_person
 from storefront.security import data_cipher, hash_password, password_needs_rehash, verify_password
 
@@ -324,6 +325,30 @@ def delete_account(user: User, password: str) -> list[ReceiptLine]:
     queue_email(to=person.email, template="account_deleted", locale=locale, delete_after_send=True,
                 subject=_l("Your account is deleted"), receipt=lines)
     return lines
+
+
+def announce_policy(version) -> int:
+    """A material privacy-policy version: queue its summary to every confirmed account in its language.
+
+    Registered with privacy.policy.on_material_change; runs inside publish_version (flushes there).
+    Unconfirmed addresses get nothing: they were never shown to belong to whoever registered them.
+    """
+    users = db.session.execute(
+        select(User.id, User.email, User.preferred_locale).where(User.email_confirmed_at.is_not(None)).order_by(User.id)
+    ).all()
+    for user_id, email, locale in users:
+        locale = locale if locale in LANGUAGES else current_app.config["DEFAULT_LOCALE"]
+        previous = version.number - 1 if version.number > 1 else None
+        queue_email(
+            to=email, template="policy_changed", locale=locale, user_id=user_id,
+            subject=_l("Our privacy policy has changed"), number=version.number,
+            effective_at=version.effective_at, summary=version.text(locale).summary,
+            policy_url=external_url("policy.privacy", lang=locale),
+            changes_url=external_url("policy.version", lang=locale, number=version.number, diff=previous)
+            if previous else None,
+            settings_url=external_url("policy.consent", lang=locale),
+        )
+    return len(users)
 
 
 UNCONFIRMED_RETENTION = timedelta(days=30)

@@ -28,7 +28,7 @@ from storefront.payments import services as payments
 from storefront.payments.cards import Card
 from storefront.payments.models import Payment
 from storefront.payments.processors import processor_display_name
-from storefront.privacy.disclosures import record_disclosure
+from storefront.privacy.disclosures import disclose
 from storefront.security import email_digest
 
 MAX_PER_LINE = 10  # of one product in one order
@@ -38,7 +38,7 @@ _WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
 # Order numbers: no 0/O, 1/I/L or U, so they survive being read out on the phone.
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 ORDER_NUMBER = re.compile(r"SF-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}")
-CARD_PROCESSOR_FIELDS = ["card_number", "card_expiry", "card_cvc", "card_name", "amount"]
+CARD_PROCESSOR_FIELDS = ["card_number", "card_expiry", "card_cvc", "card_name", "amount", "order_number"]
 
 
 STATUS_LABELS = {
@@ -369,7 +369,8 @@ def place_order(*, cart: Cart, checkout_token: str, email: str, address: dict, l
     # A key of its own for each attempt: a declined or refunded attempt must not be replayed when
     # the customer tries again (the checkout token, unique on the order, already stops doubles).
     payment = payments.charge(card, order_id=order.id, amount=order.total, currency=order.currency,
-                              idempotency_key=f"checkout-{checkout_token}-{secrets.token_hex(8)}")
+                              idempotency_key=f"checkout-{checkout_token}-{secrets.token_hex(8)}",
+                              description=order.number)
     order.status = "paid"
     order.events.append(OrderEvent(status="paid"))
     record_card_disclosure(email=email, user_id=order.user_id, reference=order.number)
@@ -400,8 +401,8 @@ def _number_taken(number: str) -> bool:
 
 def record_card_disclosure(*, email: str, user_id: int | None, reference: str | None) -> None:
     """The card details went to the processor: write it in the disclosure register (also for a decline)."""
-    record_disclosure(recipient="card_processor", recipient_name=processor_display_name(), purpose="payment",
-                      fields=CARD_PROCESSOR_FIELDS, email=email, user_id=user_id, reference=reference)
+    disclose("card_processor", CARD_PROCESSOR_FIELDS, recipient_name=processor_display_name(), email=email,
+             user_id=user_id, reference=reference)
 
 
 def queue_order_emails(order: Order, payment) -> None:

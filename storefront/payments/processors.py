@@ -66,8 +66,12 @@ class Processor(ABC):
     display_name = _l("Card processor")
 
     @abstractmethod
-    def authorise(self, card: Card, amount: Decimal, currency: str, *, idempotency_key: str) -> Authorisation:
-        """Reserve the amount on the card; raises PaymentDeclined or ProcessorUnavailable."""
+    def authorise(self, card: Card, amount: Decimal, currency: str, *, idempotency_key: str,
+                  description: str = "") -> Authorisation:
+        """Reserve the amount on the card; raises PaymentDeclined or ProcessorUnavailable.
+
+        `description` is what the processor shows with the payment: the order number.
+        """
 
     @abstractmethod
     def capture(self, reference: str, amount: Decimal, *, idempotency_key: str) -> None:
@@ -123,13 +127,13 @@ class TestProcessor(Processor):
             raise answer
         return answer
 
-    def authorise(self, card, amount, currency, *, idempotency_key):
+    def authorise(self, card, amount, currency, *, idempotency_key, description=""):
         def run():
             code = self.DECLINING.get(card.number)
             if code:
                 raise PaymentDeclined(code)
             reference = "test_" + secrets.token_hex(12)
-            self.payments[reference] = {"amount": amount, "state": "authorised"}
+            self.payments[reference] = {"amount": amount, "state": "authorised", "description": description}
             return Authorisation(reference=reference, brand=card.brand, last4=card.last4, exp_month=card.exp_month,
                                  exp_year=card.exp_year, amount=amount, currency=currency)
 

@@ -12,14 +12,16 @@ from storefront.payments.processors import PaymentError, get_processor
 log = logging.getLogger(__name__)
 
 
-def charge(card: Card, *, order_id: int, amount: Decimal, currency: str, idempotency_key: str) -> Payment:
+def charge(card: Card, *, order_id: int, amount: Decimal, currency: str, idempotency_key: str,
+           description: str = "") -> Payment:
     """Authorise and capture `amount` on the card and add the masked Payment (flushed).
 
     Raises PaymentError (declined, or the processor failed: nothing is taken then). When the capture
     fails after the authorisation, the authorisation is voided first.
     """
     processor = get_processor()
-    authorisation = processor.authorise(card, amount, currency, idempotency_key=f"{idempotency_key}:authorise")
+    authorisation = processor.authorise(card, amount, currency, idempotency_key=f"{idempotency_key}:authorise",
+                                        description=description)
     try:
         processor.capture(authorisation.reference, amount, idempotency_key=f"{idempotency_key}:capture")
     except PaymentError:

@@ -1,3 +1,5 @@
-"""Privacy: the personal-data registry (export and erasure), the disclosure register; later consent and visits."""
+"""Privacy: the personal-data registry, the disclosure register and legal requests, the policy
+versions, the consent ledger and visit records. No pages: the policy feature serves them."""
 
-from storefront.privacy import disclosures  # noqa: F401 - registers its table and registry entry
+# Imported for their tables and registry entries.
+from storefront.privacy import consent, disclosures, legal, policy, visits  # noqa: F401

@@ -1,18 +1,25 @@
 """The disclosure register: every hand-over of personal data to someone outside the shop.
 
-One function records it, with the recipient, the purpose and the names of the fields handed over
-(never their values). The privacy issue (#5) builds the transparency pages on these rows.
+One function, `disclose()`, hands data over: each kind of recipient has a declared manifest of the
+fields it may receive, any other field is refused, and a record says who received which fields
+about whom, for which order or request, on which legal basis, when and by which staff member
+(never the values). `hand_over()` builds the logistics manifest from an order. Customers see their
+records in the privacy centre, except those an authority's request keeps confidential.
 """
 
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, and_, or_, select, update
+from sqlalchemy import Boolean, ForeignKey, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.database import utcnow
 from storefront.extensions import db
+from storefront.privacy import registry
 from storefront.privacy.registry import REASONS, Person, ReceiptLine, personal_data
 from storefront.security import email_digest
 
@@ -20,6 +27,7 @@ RECIPIENTS = {
     "card_processor": _l("Card processor"),
     "logistics": _l("Logistics company"),
     "authority": _l("Authority with a legal request"),
+    "advertising_partner": _l("Advertising partner"),
 }
 FIELD_LABELS = {
     "card_number": _l("card number"),
@@ -27,10 +35,27 @@ FIELD_LABELS = {
     "card_cvc": _l("card security code"),
     "card_name": _l("name on the card"),
     "amount": _l("amount"),
+    "order_number": _l("order number"),
     "name": _l("name"),
     "address": _l("address"),
     "email": _l("email address"),
     "phone": _l("phone number"),
+    "page_views": _l("page views per page and day"),
+    "visitors": _l("visitors per page and day"),
+    "orders": _l("orders per day"),
+    "order_total": _l("order totals per day"),
+    "order_average": _l("average order value per day"),
+}
+LEGAL_BASES = {
+    "contract": _l("Needed to carry out your order"),
+    "legal_obligation": _l("A legal obligation"),
+    "legitimate_interest": _l("Our legitimate interest (no personal data)"),
+}
+PURPOSES = {
+    "payment": _l("Payment"),
+    "delivery": _l("Delivery"),
+    "legal_request": _l("Legal request"),
+    "statistics": _l("Aggregate statistics"),
 }
 REASONS["legal_duty"] = _l(
     "Kept because the law requires us to show to whom we gave personal data; the record now points to "
@@ -38,36 +63,120 @@ REASONS["legal_duty"] = _l(
 )
 
 
+@dataclass(frozen=True)
+class Manifest:
+    """What one kind of recipient may receive, why, and on which legal basis."""
+
+    fields: tuple[str, ...]
+    purpose: str
+    legal_basis: str
+    personal: bool = True  # False: aggregates only, about nobody
+
+
+MANIFESTS = {
+    "logistics": Manifest(("name", "address", "phone", "email"), "delivery", "contract"),
+    "card_processor": Manifest(("card_number", "card_expiry", "card_cvc", "card_name", "amount", "order_number"),
+                               "payment", "contract"),
+    # An authority receives categories of the personal-data registry, as far as its request reaches.
+    "authority": Manifest((), "legal_request", "legal_obligation"),
+    "advertising_partner": Manifest(("page_views", "visitors", "orders", "order_total", "order_average"),
+                                    "statistics", "legitimate_interest", personal=False),
+}
+# The logistics manifest, as read from an order (privacy imports no order model: any object with these).
+ORDER_ADDRESS_FIELDS = ("line1", "line2", "district", "city", "region", "postal_code", "country")
+ORDER_VALUES = {
+    "name": lambda order: order.recipient,
+    "address": lambda order: {field: getattr(order, field) for field in ORDER_ADDRESS_FIELDS},
+    "phone": lambda order: order.phone,
+    "email": lambda order: order.email,
+}
+
+
+class UndeclaredField(ValueError):
+    """A hand-over asked for a field the recipient's manifest does not declare; nothing was handed over."""
+
+
+def manifest_fields(recipient: str) -> tuple[str, ...]:
+    if recipient == "authority":
+        return tuple(registry.categories())
+    return MANIFESTS[recipient].fields
+
+
 class Disclosure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(20))  # a key of RECIPIENTS
     recipient_name: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(String(40))
-    fields: Mapped[str] = mapped_column(Text)  # comma-separated keys of FIELD_LABELS
-    reference: Mapped[str | None] = mapped_column(String(40), index=True)  # e.g. the order number
+    legal_basis: Mapped[str] = mapped_column(String(40), default="contract")
+    fields: Mapped[str] = mapped_column(Text)  # comma-separated field names (or registry categories)
+    reference: Mapped[str | None] = mapped_column(String(40), index=True)  # the order number, the request's
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    # Who it was about, for a guest too: the email digest, or a pseudonym after an erasure.
-    subject: Mapped[str] = mapped_column(String(80), index=True)
+    # Who it was about, for a guest too: the email digest, or a pseudonym after an erasure; None for aggregates.
+    subject: Mapped[str | None] = mapped_column(String(80), index=True)
+    legal_request_id: Mapped[int | None] = mapped_column(ForeignKey("legal_request.id"), index=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # the authority forbids telling the person
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def field_list(self) -> list[str]:
         return [name for name in self.fields.split(",") if name]
 
+    @property
+    def field_labels(self) -> list:
+        labels = registry.categories()
+        return [FIELD_LABELS.get(name) or labels.get(name) or name for name in self.field_list]
 
-def record_disclosure(*, recipient: str, recipient_name: str, purpose: str, fields: list[str],
-                      email: str, user_id: int | None = None, reference: str | None = None) -> Disclosure:
-    """Write down that `fields` about the person with this (canonical) email went to `recipient`. Flushes."""
-    if recipient not in RECIPIENTS:
+
+def disclose(recipient: str, fields: list[str] | tuple[str, ...], *, recipient_name: str,
+             values: Mapping[str, Any] | None = None, email: str | None = None, user_id: int | None = None,
+             reference: str | None = None, staff_id: int | None = None, legal_request_id: int | None = None,
+             confidential: bool = False) -> dict[str, Any]:
+    """Hand `fields` over to a recipient and write it in the register. Flushes.
+
+    Returns the payload: the given values of exactly those fields (empty when the data itself goes
+    elsewhere, like card details to the processor). Raises UndeclaredField for a field, or a value,
+    outside the recipient's manifest, and ValueError for an unknown recipient or a personal
+    hand-over about nobody.
+    """
+    if recipient not in MANIFESTS:
         raise ValueError(f"unknown recipient {recipient!r}")
-    unknown = set(fields) - set(FIELD_LABELS)
-    if unknown:
-        raise ValueError(f"undeclared fields {sorted(unknown)}")
-    row = Disclosure(recipient=recipient, recipient_name=recipient_name, purpose=purpose, fields=",".join(fields),
-                     reference=reference, user_id=user_id, subject=email_digest(email))
-    db.session.add(row)
+    manifest = MANIFESTS[recipient]
+    declared = manifest_fields(recipient)
+    undeclared = sorted({name for name in fields if name not in declared}
+                        | {name for name in (values or {}) if name not in fields})
+    if undeclared:
+        raise UndeclaredField(f"{recipient} may not receive {undeclared}")
+    if not fields:
+        raise ValueError("a hand-over names at least one field")
+    if manifest.personal and email is None and user_id is None:
+        raise ValueError("a hand-over of personal data says whom it is about")
+    if values is not None and set(values) != set(fields):
+        raise ValueError(f"values are missing for {sorted(set(fields) - set(values))}")
+    db.session.add(Disclosure(
+        recipient=recipient, recipient_name=recipient_name[:200], purpose=manifest.purpose,
+        legal_basis=manifest.legal_basis, fields=",".join(fields), reference=reference, user_id=user_id,
+        subject=email_digest(email) if email else None, legal_request_id=legal_request_id,
+        confidential=confidential, staff_id=staff_id,
+    ))
     db.session.flush()
-    return row
+    return dict(values or {})
+
+
+def hand_over(order, recipient: str = "logistics", fields: list[str] | tuple[str, ...] = MANIFESTS["logistics"].fields,
+              *, recipient_name: str, staff_id: int | None = None) -> dict[str, Any]:
+    """Give an order's recipient data to the logistics company: the manifest's fields only. Flushes.
+
+    Returns the manifest (name, address, phone, email as asked) to send or print. Raises
+    UndeclaredField for anything the recipient's manifest does not declare.
+    """
+    declared = manifest_fields(recipient)
+    undeclared = sorted(name for name in fields if name not in declared or name not in ORDER_VALUES)
+    if undeclared:
+        raise UndeclaredField(f"{recipient} may not receive {undeclared} from an order")
+    values = {name: ORDER_VALUES[name](order) for name in fields}
+    return disclose(recipient, list(fields), recipient_name=recipient_name, values=values, email=order.email,
+                    user_id=order.user_id, reference=order.number, staff_id=staff_id)
 
 
 def _about(person: Person):
@@ -77,10 +186,18 @@ def _about(person: Person):
     return or_(*conditions) if conditions else False
 
 
+def disclosures_about(person: Person, *, include_confidential: bool = False) -> list[Disclosure]:
+    """The person's disclosure records, newest first; confidential ones only when asked (staff views)."""
+    query = select(Disclosure).where(_about(person)).order_by(Disclosure.id.desc())
+    if not include_confidential:
+        query = query.where(Disclosure.confidential.is_(False))
+    return list(db.session.scalars(query))
+
+
 def export_disclosures(person: Person) -> list[dict]:
-    rows = db.session.scalars(select(Disclosure).where(_about(person)).order_by(Disclosure.id))
     return [{"recipient": r.recipient, "recipient_name": r.recipient_name, "purpose": r.purpose,
-             "fields": r.field_list, "reference": r.reference, "at": r.created_at.isoformat()} for r in rows]
+             "legal_basis": r.legal_basis, "fields": r.field_list, "reference": r.reference,
+             "at": r.created_at.isoformat()} for r in reversed(disclosures_about(person))]
 
 
 def erase_disclosures(person: Person) -> list[ReceiptLine]:

@@ -91,6 +91,12 @@ for _table in ("category", "category_translation", "product", "product_translati
     retained(_table, "no personal data: the shop's catalogue")
 
 
+def categories() -> dict[str, Any]:
+    """Every export category and its translated label, in export order."""
+    ordered = sorted((e for e in _entries.values() if e.category), key=lambda e: (e.order, e.table))
+    return {entry.category: _labels[entry.category] for entry in ordered}
+
+
 def entries() -> dict[str, Entry]:
     return dict(_entries)
 

@@ -61,7 +61,7 @@ def test_approved_cards_are_authorised(processor, number):
     assert (authorisation.brand, authorisation.last4) == (card.brand, number[-4:])
     assert (authorisation.exp_month, authorisation.exp_year) == (12, 2034)
     assert (authorisation.amount, authorisation.currency) == (AMOUNT, "USD")
-    assert processor.payments[authorisation.reference] == {"amount": AMOUNT, "state": "authorised"}
+    assert processor.payments[authorisation.reference] == {"amount": AMOUNT, "state": "authorised", "description": ""}
 
 
 def test_approved_cards_have_their_brands(processor):
@@ -278,7 +278,7 @@ def test_the_processor_keeps_no_card_number(processor):
     processor.capture(reference, AMOUNT, idempotency_key="c")
     assert card.number not in repr(processor.__dict__)
     # Only the amount and state per reference (the random reference could hold a CVC's digits by chance).
-    assert processor.payments == {reference: {"amount": AMOUNT, "state": "captured"}}
+    assert processor.payments == {reference: {"amount": AMOUNT, "state": "captured", "description": ""}}
     assert not {"number", "cvc", "name"} & set(Authorisation.__dataclass_fields__)
 
 

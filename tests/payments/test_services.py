@@ -74,7 +74,7 @@ def test_charge_authorises_captures_and_records_the_masked_payment(order_id, car
     payment = charge(card, order_id=order_id, amount=AMOUNT, currency="USD", idempotency_key="checkout-t1")
     db.session.commit()
     processor = get_processor()
-    assert processor.payments[payment.reference] == {"amount": AMOUNT, "state": "captured"}
+    assert processor.payments[payment.reference] == {"amount": AMOUNT, "state": "captured", "description": ""}
     assert processor.calls == [("authorise", "checkout-t1:authorise"), ("capture", "checkout-t1:capture")]
     stored = db.session.get(Payment, payment.id)
     assert (stored.order_id, stored.processor, stored.status) == (order_id, "test", "captured")
@@ -148,7 +148,7 @@ def test_a_failed_void_is_logged_and_the_capture_error_raised(order_id, use_proc
 
 def test_an_unreachable_processor_at_authorise_records_nothing(order_id, use_processor):
     class Unreachable(TestProcessor):
-        def authorise(self, card, amount, currency, *, idempotency_key):
+        def authorise(self, card, amount, currency, *, idempotency_key, description=""):
             raise ProcessorUnavailable()
 
     processor = use_processor(Unreachable())

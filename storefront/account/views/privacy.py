@@ -12,15 +12,22 @@ from storefront.account.limits import password_check_limit
 from storefront.account.views import bp, show_form
 from storefront.database import truncate_sqlite_wal
 from storefront.extensions import db
-from storefront.privacy.registry import ReceiptLine
+from storefront.privacy import consent, visits
+from storefront.privacy.disclosures import LEGAL_BASES, PURPOSES, RECIPIENTS, disclosures_about
+from storefront.privacy.registry import Person, ReceiptLine
 
 
 @bp.get("/privacy")
 @login_required
 def privacy():
+    person = Person(current_user.id, current_user.email, current_user.is_confirmed)
     return render_template("account/privacy.html", held=services.export_account(current_user),
                            birth_date=current_user.birth_date,
-                           genders={choice.value: choice.label for choice in GENDER_CHOICES})
+                           genders={choice.value: choice.label for choice in GENDER_CHOICES},
+                           visit_records=visits.records_of_user(current_user.id),
+                           consents=consent.history_of_user(current_user.id),
+                           disclosures=disclosures_about(person), recipients=RECIPIENTS, purposes=PURPOSES,
+                           legal_bases=LEGAL_BASES)
 
 
 @bp.route("/export", methods=["GET", "POST"])

@@ -1,0 +1,237 @@
+"""Visit records (only with analytics consent) and the non-personal daily counter per page.
+
+A consenting browser carries a random token in its `visitor` cookie; its record is found by the
+token's SHA-256, so the table alone opens no browser. Every counted page view is one short write
+transaction of its own: an atomic upsert on the visitor's record (a new visit after
+VISIT_IDLE_SECONDS of inactivity), one on the page's daily counter, and, to count unique visitors
+per page and day, an insert-or-ignore of a digest of (day, page, visitor).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import ua_parser
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.database import utcnow, write_transaction
+from storefront.extensions import db
+from storefront.privacy.registry import Person, ReceiptLine, personal_data, retained
+from storefront.security import Encrypted
+
+PAGE_LENGTH = 200
+LANGUAGES_LENGTH = 200
+MAX_LANGUAGES = 8
+
+
+class VisitRecord(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitor_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    ip: Mapped[str | None] = mapped_column(Encrypted, info={"personal": True})
+    browser: Mapped[str | None] = mapped_column(String(60))
+    browser_version: Mapped[str | None] = mapped_column(String(40))
+    os: Mapped[str | None] = mapped_column(String(60))
+    languages: Mapped[str] = mapped_column(String(LANGUAGES_LENGTH), default="")  # Accept-Language tags, comma-separated
+    site_language: Mapped[str] = mapped_column(String(8))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime] = mapped_column(index=True)
+    page_views: Mapped[int] = mapped_column(Integer, default=0)
+    visit_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def language_list(self) -> list[str]:
+        return [tag for tag in self.languages.split(",") if tag]
+
+
+class PageCount(db.Model):
+    """Views of one page on one day, and how many consenting visitors saw it. Nothing personal."""
+
+    __table_args__ = (UniqueConstraint("day", "page"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    page: Mapped[str] = mapped_column(String(PAGE_LENGTH))
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    visitors: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PageVisitor(db.Model):
+    """A consenting visitor was already counted on this page today: a digest, deleted after two days."""
+
+    __table_args__ = (UniqueConstraint("day", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class Browser:
+    name: str | None
+    version: str | None
+    os: str | None
+    is_bot: bool
+
+
+def parse_user_agent(user_agent: str | None) -> Browser:
+    """Browser name and version and OS (ua-parser, cached); spiders and an empty agent are bots."""
+    if not user_agent or not user_agent.strip():
+        return Browser(None, None, None, True)
+    result = ua_parser.parse(user_agent[:1000])
+    is_bot = result.device is not None and result.device.family == "Spider"
+    agent, system = result.user_agent, result.os
+    version = ".".join(part for part in (agent.major, agent.minor, agent.patch) if part) if agent else None
+    return Browser(agent.family[:60] if agent else None, (version or None) and version[:40],
+                   system.family[:60] if system else None, is_bot)
+
+
+def language_tags(accept_languages) -> str:
+    """The browser's Accept-Language tags in its order of preference, comma-separated and bounded."""
+    tags: list[str] = []
+    for tag, _quality in accept_languages:
+        tag = "".join(ch for ch in str(tag) if ch.isascii() and (ch.isalnum() or ch == "-"))[:35]
+        if tag and tag not in tags and tag != "*":
+            tags.append(tag)
+        if len(tags) == MAX_LANGUAGES:
+            break
+    joined = ",".join(tags)
+    while len(joined) > LANGUAGES_LENGTH:
+        tags.pop()
+        joined = ",".join(tags)
+    return joined
+
+
+def new_visitor_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def visitor_hash(token: str) -> str:
+    return hashlib.sha256(f"storefront-visitor:{token}".encode()).hexdigest()
+
+
+def _insert(connection, table):
+    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+@dataclass(frozen=True)
+class PageView:
+    page: str
+    site_language: str
+    visitor_token: str | None = None  # only with analytics consent
+    ip: str | None = None
+    browser: Browser | None = None
+    languages: str = ""
+    user_id: int | None = None
+
+
+def record_page_view(view: PageView, *, idle_seconds: int, now: datetime | None = None) -> None:
+    """Count one page view in a write transaction of its own (committed here, apart from the page's)."""
+    now = now or utcnow()
+    day = now.date()
+    page = view.page[:PAGE_LENGTH]
+    with write_transaction(), db.engine.begin() as connection:
+        new_visitor = 0
+        if view.visitor_token:
+            key = visitor_hash(view.visitor_token)
+            _upsert_visit(connection, view, key, now, idle_seconds)
+            digest = hashlib.sha256(f"{day.isoformat()}|{page}|{key}".encode()).hexdigest()
+            seen = _insert(connection, PageVisitor.__table__).values(day=day, digest=digest).on_conflict_do_nothing()
+            new_visitor = connection.execute(seen).rowcount
+        counter = _insert(connection, PageCount.__table__).values(day=day, page=page, views=1, visitors=new_visitor)
+        connection.execute(counter.on_conflict_do_update(
+            index_elements=["day", "page"],
+            set_={"views": PageCount.__table__.c.views + 1,
+                  "visitors": PageCount.__table__.c.visitors + new_visitor},
+        ))
+
+
+def _upsert_visit(connection, view: PageView, key: str, now: datetime, idle_seconds: int) -> None:
+    table = VisitRecord.__table__
+    browser = view.browser or Browser(None, None, None, False)
+    values = {"ip": view.ip, "browser": browser.name, "browser_version": browser.version, "os": browser.os,
+              "languages": view.languages, "site_language": view.site_language, "user_id": view.user_id}
+    statement = _insert(connection, table).values(visitor_hash=key, first_seen=now, last_seen=now, page_views=1,
+                                      visit_count=1, **values)
+    idle_since = now - timedelta(seconds=idle_seconds)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["visitor_hash"],
+        set_={
+            **{name: statement.excluded[name] for name in values if name != "user_id"},
+            "user_id": func.coalesce(statement.excluded.user_id, table.c.user_id),
+            "last_seen": now,
+            "page_views": table.c.page_views + 1,
+            "visit_count": table.c.visit_count + case((table.c.last_seen < idle_since, 1), else_=0),
+        },
+    ))
+
+
+def visit_record(token: str | None) -> VisitRecord | None:
+    if not token:
+        return None
+    return db.session.scalar(select(VisitRecord).where(VisitRecord.visitor_hash == visitor_hash(token)))
+
+
+def link_to_user(token: str | None, user_id: int) -> None:
+    """The browser's record now belongs to the account that signed in on it. Flushes."""
+    if token:
+        db.session.execute(update(VisitRecord).where(VisitRecord.visitor_hash == visitor_hash(token))
+                           .values(user_id=user_id))
+
+
+def forget(token: str | None) -> int:
+    """Delete the browser's visit record. Flushes; returns how many rows went (0 or 1)."""
+    if not token:
+        return 0
+    return db.session.execute(delete(VisitRecord).where(VisitRecord.visitor_hash == visitor_hash(token))).rowcount
+
+
+def records_of_user(user_id: int) -> list[VisitRecord]:
+    return list(db.session.scalars(select(VisitRecord).where(VisitRecord.user_id == user_id)
+                                   .order_by(VisitRecord.first_seen)))
+
+
+def as_dict(record: VisitRecord | None) -> dict | None:
+    """A record in the shape of CONTRACT.md's my-data.json."""
+    if record is None:
+        return None
+    return {
+        "visit_count": record.visit_count, "page_views": record.page_views,
+        "first_seen": iso_utc(record.first_seen), "last_seen": iso_utc(record.last_seen),
+        "ip": record.ip, "browser": record.browser, "browser_version": record.browser_version, "os": record.os,
+        "languages": record.language_list, "site_language": record.site_language,
+    }
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def purge(retention_days: int, now: datetime | None = None) -> int:
+    """Delete visit records not seen for `retention_days`, and yesterday's visitor digests. Flushes."""
+    now = now or utcnow()
+    records = db.session.execute(
+        delete(VisitRecord).where(VisitRecord.last_seen < now - timedelta(days=retention_days))
+    ).rowcount
+    db.session.execute(delete(PageVisitor).where(PageVisitor.day < now.date() - timedelta(days=1)))
+    return records
+
+
+def export_visits(person: Person) -> list[dict]:
+    return [as_dict(r) for r in records_of_user(person.user_id)] if person.user_id else []
+
+
+def erase_visits(person: Person) -> list[ReceiptLine]:
+    deleted = db.session.execute(delete(VisitRecord).where(VisitRecord.user_id == person.user_id)).rowcount \
+        if person.user_id else 0
+    return [ReceiptLine("visits", "erased", deleted)]
+
+
+personal_data("visit_record", category="visits", label=_l("Visit records of your browsers"),
+              export=export_visits, erase=erase_visits, order=30)
+retained("page_count", "no personal data: daily counts per page")
+retained("page_visitor", "no personal data: one-way digests of today's page visits, deleted after two days")
