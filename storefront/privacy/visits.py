@@ -18,7 +18,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.database import utcnow, write_transaction
+from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.privacy.registry import Person, ReceiptLine, personal_data, retained
 from storefront.security import Encrypted
@@ -114,8 +114,9 @@ def visitor_hash(token: str) -> str:
     return hashlib.sha256(f"storefront-visitor:{token}".encode()).hexdigest()
 
 
-def _insert(connection, table):
-    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+def _insert(table):
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 @dataclass(frozen=True)
@@ -130,35 +131,38 @@ class PageView:
 
 
 def record_page_view(view: PageView, *, idle_seconds: int, now: datetime | None = None) -> None:
-    """Count one page view in a write transaction of its own (committed here, apart from the page's)."""
+    """Count one page view: two or three atomic statements. Flushes; the caller commits.
+
+    The caller runs it in a short write transaction of its own (see policy.tracking), so that
+    concurrent views of one visitor add up exactly.
+    """
     now = now or utcnow()
     day = now.date()
     page = view.page[:PAGE_LENGTH]
-    with write_transaction(), db.engine.begin() as connection:
-        new_visitor = 0
-        if view.visitor_token:
-            key = visitor_hash(view.visitor_token)
-            _upsert_visit(connection, view, key, now, idle_seconds)
-            digest = hashlib.sha256(f"{day.isoformat()}|{page}|{key}".encode()).hexdigest()
-            seen = _insert(connection, PageVisitor.__table__).values(day=day, digest=digest).on_conflict_do_nothing()
-            new_visitor = connection.execute(seen).rowcount
-        counter = _insert(connection, PageCount.__table__).values(day=day, page=page, views=1, visitors=new_visitor)
-        connection.execute(counter.on_conflict_do_update(
-            index_elements=["day", "page"],
-            set_={"views": PageCount.__table__.c.views + 1,
-                  "visitors": PageCount.__table__.c.visitors + new_visitor},
-        ))
+    new_visitor = 0
+    if view.visitor_token:
+        key = visitor_hash(view.visitor_token)
+        _upsert_visit(view, key, now, idle_seconds)
+        digest = hashlib.sha256(f"{day.isoformat()}|{page}|{key}".encode()).hexdigest()
+        seen = _insert(PageVisitor.__table__).values(day=day, digest=digest).on_conflict_do_nothing()
+        new_visitor = db.session.execute(seen).rowcount
+    counts = PageCount.__table__
+    counter = _insert(counts).values(day=day, page=page, views=1, visitors=new_visitor)
+    db.session.execute(counter.on_conflict_do_update(
+        index_elements=["day", "page"],
+        set_={"views": counts.c.views + 1, "visitors": counts.c.visitors + new_visitor},
+    ))
 
 
-def _upsert_visit(connection, view: PageView, key: str, now: datetime, idle_seconds: int) -> None:
+def _upsert_visit(view: PageView, key: str, now: datetime, idle_seconds: int) -> None:
     table = VisitRecord.__table__
     browser = view.browser or Browser(None, None, None, False)
     values = {"ip": view.ip, "browser": browser.name, "browser_version": browser.version, "os": browser.os,
               "languages": view.languages, "site_language": view.site_language, "user_id": view.user_id}
-    statement = _insert(connection, table).values(visitor_hash=key, first_seen=now, last_seen=now, page_views=1,
+    statement = _insert(table).values(visitor_hash=key, first_seen=now, last_seen=now, page_views=1,
                                       visit_count=1, **values)
     idle_since = now - timedelta(seconds=idle_seconds)
-    connection.execute(statement.on_conflict_do_update(
+    db.session.execute(statement.on_conflict_do_update(
         index_elements=["visitor_hash"],
         set_={
             **{name: statement.excluded[name] for name in values if name != "user_id"},
