@@ -1,14 +1,13 @@
 """What carts and orders hold about a person, for the privacy registry: export and erasure."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartItem, Order
 from storefront.database import utcnow
 from storefront.extensions import db
-from storefront.privacy.registry import REASONS, Person, ReceiptLine, personal_data, retained
-from storefront.security import email_digest
+from storefront.privacy.registry import REASONS, Person, ReceiptLine, personal_data, retained, rows_about
 
 REASONS["accounting"] = _l(
     "Kept for 10 years because accounting and tax law require it: what was bought, the prices and the dates. "
@@ -17,10 +16,7 @@ REASONS["accounting"] = _l(
 
 
 def _orders_of(person: Person):
-    owned = [Order.user_id == person.user_id] if person.user_id is not None else []
-    if person.email_confirmed:  # guest orders under the address; another account's orders never
-        owned.append(and_(Order.user_id.is_(None), Order.email_digest == email_digest(person.email)))
-    return or_(*owned) if owned else False
+    return rows_about(person, Order.user_id, Order.email_digest)
 
 
 def export_orders(person: Person) -> list[dict]:

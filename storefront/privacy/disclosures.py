@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, String, Text, and_, or_, select, update
+from sqlalchemy import Boolean, ForeignKey, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.privacy import registry
-from storefront.privacy.registry import REASONS, Person, ReceiptLine, personal_data
+from storefront.privacy.registry import REASONS, Person, ReceiptLine, personal_data, rows_about
 from storefront.security import email_digest
 
 RECIPIENTS = {
@@ -180,10 +180,7 @@ def hand_over(order, recipient: str = "logistics", fields: list[str] | tuple[str
 
 
 def _about(person: Person):
-    conditions = [Disclosure.user_id == person.user_id] if person.user_id is not None else []
-    if person.email_confirmed:  # records about guest orders under the address, never another account's
-        conditions.append(and_(Disclosure.user_id.is_(None), Disclosure.subject == email_digest(person.email)))
-    return or_(*conditions) if conditions else False
+    return rows_about(person, Disclosure.user_id, Disclosure.subject)
 
 
 def disclosures_about(person: Person, *, include_confidential: bool = False) -> list[Disclosure]:

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, and_, func, or_, select, update
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.privacy import registry
 from storefront.privacy.disclosures import disclose
-from storefront.privacy.registry import Person, ReceiptLine, personal_data
+from storefront.privacy.registry import Person, ReceiptLine, personal_data, rows_about
 from storefront.security import email_digest
 
 STATUSES = ("received", "answered", "refused")
@@ -143,10 +143,7 @@ def yearly_counts() -> list[YearCount]:
 
 
 def _about(person: Person):
-    conditions = [LegalRequest.user_id == person.user_id] if person.user_id is not None else []
-    if person.email_confirmed:
-        conditions.append(and_(LegalRequest.user_id.is_(None), LegalRequest.subject == email_digest(person.email)))
-    return or_(*conditions) if conditions else False
+    return rows_about(person, LegalRequest.user_id, LegalRequest.subject)
 
 
 def export_requests(person: Person) -> list[dict]:

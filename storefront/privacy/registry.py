@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, false, or_
+
+from storefront.security import email_digest
 
 # Why a kind of data outlives an erasure; shown on the receipt page and in its email.
 REASONS = {
@@ -29,6 +32,16 @@ class Person:
     user_id: int | None
     email: str
     email_confirmed: bool = False
+
+
+def rows_about(person: Person, user_column, digest_column):
+    """A WHERE clause for a table's rows about the person: the account's rows, and rows kept under
+    the email digest without an account (guest orders...) once the address is confirmed as theirs,
+    never another account's."""
+    conditions = [user_column == person.user_id] if person.user_id is not None else []
+    if person.email_confirmed:
+        conditions.append(and_(user_column.is_(None), digest_column == email_digest(person.email)))
+    return or_(*conditions) if conditions else false()
 
 
 @dataclass(frozen=True)

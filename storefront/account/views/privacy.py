@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, flash, redirect, render_template, session, url_for
+from flask import Response, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
