@@ -22,6 +22,8 @@ from storefront.security import rotate_encrypted_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
+# Besides gettext, ngettext and pgettext: the lazy forms the code imports as _l and _lp.
+EXTRACT_KEYWORDS = ("-k", "_l", "-k", "_lp:1c,2")
 
 translate = AppGroup("translate", help="Extract, update and compile the message catalogues (pybabel).")
 keys = AppGroup("keys", help="Data-encryption keys for personal data at rest.")
@@ -47,7 +49,7 @@ def _pybabel(*args: str) -> None:
 @translate.command("extract")
 def translate_extract():
     """Collect every translatable string into translations/messages.pot."""
-    _pybabel("extract", "-F", "translations/babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+    _pybabel("extract", "-F", "translations/babel.cfg", *EXTRACT_KEYWORDS, "--no-location", "--sort-output",
              "-o", "translations/messages.pot", ".")
 
 

@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from storefront.cli import EXTRACT_KEYWORDS
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -18,7 +20,7 @@ def fresh_template(tmp_path_factory):
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "translations/babel.cfg",
-         "-k", "_l", "-o", str(pot), "."],
+         *EXTRACT_KEYWORDS, "-o", str(pot), "."],
         check=True, cwd=ROOT,
     )
     with pot.open("rb") as handle:
@@ -36,7 +38,7 @@ def test_every_extracted_message_has_a_chinese_translation(fresh_template, chine
     for message in fresh_template:
         if not message.id:
             continue
-        translated = chinese.get(message.id)
+        translated = chinese.get(message.id, message.context)
         strings = translated.string if translated else None
         if isinstance(strings, tuple):
             strings = "".join(strings) if all(strings) else ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 from sqlalchemy import Boolean, ForeignKey, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,10 +52,10 @@ LEGAL_BASES = {
     "legitimate_interest": _l("Our legitimate interest (no personal data)"),
 }
 PURPOSES = {
-    "payment": _l("Payment"),
-    "delivery": _l("Delivery"),
-    "legal_request": _l("Legal request"),
-    "statistics": _l("Aggregate statistics"),
+    "payment": _lp("disclosure purpose", "Payment"),
+    "delivery": _lp("disclosure purpose", "Delivery"),
+    "legal_request": _lp("disclosure purpose", "Legal request"),
+    "statistics": _lp("disclosure purpose", "Aggregate statistics"),
 }
 REASONS["legal_duty"] = _l(
     "Kept because the law requires us to show to whom we gave personal data; the record now points to "
