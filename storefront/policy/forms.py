@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField
+from wtforms import HiddenField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 ANALYTICS_CHOICES = [
-    ("yes", _l("Yes, record my visits")),
-    ("no", _l("No, do not record my visits")),
+    SelectChoice("yes", _l("Yes, record my visits")),
+    SelectChoice("no", _l("No, do not record my visits")),
 ]
 
 
@@ -21,7 +21,8 @@ class ConsentForm(FlaskForm):
     source = HiddenField()  # "banner" when the choice came from the banner
 
     def validate_analytics(self, field) -> None:
-        if field.data not in ("yes", "no"):
+        # Exactly one answer: "yes" and "no" posted together is no answer at all.
+        if field.data not in ("yes", "no") or len(field.raw_data or ()) != 1:
             raise ValidationError(_l("Please choose whether we may record your visits."))
 
 

@@ -89,15 +89,22 @@ def versions():
                            current=tracking.current_policy_state().current)
 
 
+MAX_VERSION = 2**31 - 1  # beyond any column's integer: no such version, and no overflow to ask about
+
+
+def _version_or_none(number: int):
+    return get_version(number) if 0 < number <= MAX_VERSION else None
+
+
 @bp.get("/privacy/versions/<int:number>")
 def version(number: int):
-    shown = get_version(number)
+    shown = _version_or_none(number)
     if shown is None:
         abort(404)
     diff_arg = request.args.get("diff")
     if diff_arg is None:
         return _policy_page(shown, in_force=shown.number == tracking.current_policy_state().current)
-    other = get_version(int(diff_arg)) if diff_arg.isascii() and diff_arg.isdigit() and len(diff_arg) < 9 else None
+    other = _version_or_none(int(diff_arg)) if diff_arg.isascii() and diff_arg.isdigit() and len(diff_arg) < 12 else None
     if other is None:
         abort(404)
     lang = request_language()
