@@ -100,9 +100,9 @@ def privacy_purge():
 
 
 @privacy.command("publish")
-@click.option("--en", "body_en", required=True, type=click.File(encoding="utf-8"),
+@click.option("--en", "body_en", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The English text (Markdown file).")
-@click.option("--zh", "body_zh", required=True, type=click.File(encoding="utf-8"),
+@click.option("--zh", "body_zh", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The Chinese text (Markdown file).")
 @click.option("--summary-en", required=True, help="What changed, in English.")
 @click.option("--summary-zh", required=True, help="What changed, in Chinese.")
@@ -112,7 +112,11 @@ def privacy_purge():
               help="The day it takes effect (UTC midnight); default: now.")
 def privacy_publish(body_en, body_zh, summary_en, summary_zh, material, effective):
     """Publish the next version of the privacy policy (the admin area has the same as a page)."""
-    texts = {"en": {"body": body_en.read(), "summary": summary_en}, "zh": {"body": body_zh.read(), "summary": summary_zh}}
+    try:
+        texts = {"en": {"body": body_en.read_text(encoding="utf-8"), "summary": summary_en},
+                 "zh": {"body": body_zh.read_text(encoding="utf-8"), "summary": summary_zh}}
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"Not published: cannot read the text ({error}).") from None
     effective_at = effective.replace(tzinfo=timezone.utc) if effective else None
     with write_transaction():
         try:

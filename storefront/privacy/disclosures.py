@@ -124,8 +124,9 @@ class Disclosure(db.Model):
 
     @property
     def field_labels(self) -> list:
-        labels = registry.categories()
-        return [FIELD_LABELS.get(name) or labels.get(name) or name for name in self.field_list]
+        """What was handed over, in words: data categories for an authority, field names otherwise."""
+        labels = registry.categories() if self.recipient == "authority" else FIELD_LABELS
+        return [labels.get(name, name) for name in self.field_list]
 
 
 def disclose(recipient: str, fields: list[str] | tuple[str, ...], *, recipient_name: str,
@@ -151,6 +152,8 @@ def disclose(recipient: str, fields: list[str] | tuple[str, ...], *, recipient_n
         raise ValueError("a hand-over names at least one field")
     if manifest.personal and email is None and user_id is None:
         raise ValueError("a hand-over of personal data says whom it is about")
+    if recipient == "authority" and legal_request_id is None:
+        raise ValueError("an authority receives data only on a recorded legal request")
     if values is not None and set(values) != set(fields):
         raise ValueError(f"values are missing for {sorted(set(fields) - set(values))}")
     db.session.add(Disclosure(

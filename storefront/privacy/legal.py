@@ -80,6 +80,13 @@ def record_request(*, authority: str, reference: str, legal_basis: str, scope: l
     return request
 
 
+def is_about(request: LegalRequest, person: Person) -> bool:
+    """The person is the one the request names: its account, or its email when it named no account."""
+    if request.user_id is not None:
+        return person.user_id == request.user_id
+    return person.user_id is None and request.subject == email_digest(person.email)
+
+
 def _in_period(item, start: date | None, end: date | None) -> bool:
     if not isinstance(item, dict):
         return True
@@ -106,6 +113,8 @@ def answer_request(request: LegalRequest, person: Person, *, staff_id: int | Non
     """Release the scoped export to the authority and record the disclosure. Flushes."""
     if request.status != "received":
         raise ValueError("this request was already handled")
+    if not is_about(request, person):
+        raise ValueError("the request names another person: nothing is released")
     export = scoped_export(request, person)
     disclose("authority", request.scope_list, recipient_name=request.authority, values=export, email=person.email,
              user_id=person.user_id, reference=request.reference[:40], staff_id=staff_id,

@@ -144,8 +144,10 @@ def record_page_view(view: PageView, *, idle_seconds: int, now: datetime | None 
         key = visitor_hash(view.visitor_token)
         _upsert_visit(view, key, now, idle_seconds)
         digest = hashlib.sha256(f"{day.isoformat()}|{page}|{key}".encode()).hexdigest()
-        seen = _insert(PageVisitor.__table__).values(day=day, digest=digest).on_conflict_do_nothing()
-        new_visitor = db.session.execute(seen).rowcount
+        seen = (_insert(PageVisitor.__table__).values(day=day, digest=digest).on_conflict_do_nothing()
+                .returning(PageVisitor.__table__.c.id))
+        # RETURNING says whether the row went in (rowcount is -1 on PostgreSQL once RETURNING is used).
+        new_visitor = 1 if db.session.execute(seen).first() is not None else 0
     counts = PageCount.__table__
     counter = _insert(counts).values(day=day, page=page, views=1, visitors=new_visitor)
     db.session.execute(counter.on_conflict_do_update(
