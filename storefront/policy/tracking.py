@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from storefront.database import write_transaction
 from storefront.extensions import db
-from storefront.i18n import LANGUAGES, request_language
+from storefront.i18n import LANG_PREFIX, LANGUAGES, request_language
 from storefront.privacy import visits
 from storefront.privacy.policy import PolicyState, policy_state
 
@@ -141,13 +141,23 @@ def _visitor_max_age() -> int:
     return current_app.config["VISIT_RETENTION_DAYS"] * 24 * 3600
 
 
+# Pages whose address names only public things (a product, a category, a policy version) are
+# counted by their path; every other page by its route, so no token, order number or address id
+# ever lands in the counters that partners see.
+PUBLIC_PATH_BLUEPRINTS = frozenset({"catalog", "policy"})
+
+
 def page_key() -> str:
     """The page without its language prefix and query: both languages of a page count as one."""
-    path = request.path
+    if request.blueprint in PUBLIC_PATH_BLUEPRINTS:
+        path = request.path
+    else:
+        path = request.url_rule.rule if request.url_rule is not None else request.path
+        path = path.replace(LANG_PREFIX, "", 1) if path.startswith(LANG_PREFIX) else path
     for code in LANGUAGES:
         if path == f"/{code}" or path.startswith(f"/{code}/"):
             return path[len(code) + 1:] or "/"
-    return path
+    return path or "/"
 
 
 def countable(response) -> bool:
