@@ -16,6 +16,7 @@ from storefront.database import truncate_sqlite_wal, write_transaction
 from storefront.extensions import db
 from storefront.notifications.services import purge_mail_log
 from storefront.privacy.consent import verify_ledger
+from storefront.privacy.disclosures import purge_disclosures
 from storefront.privacy.policy import PolicyError, publish_version
 from storefront.privacy.visits import purge as purge_visits
 from storefront.security import rotate_encrypted_columns
@@ -86,17 +87,20 @@ def keys_rotate():
 @privacy.command("purge")
 def privacy_purge():
     """Apply the retention rules: visit records after STOREFRONT_VISIT_RETENTION_DAYS, accounts never
-    confirmed within 30 days, visitors' carts untouched for 30 days, sent-mail log after 3 years."""
+    confirmed within 30 days, visitors' carts untouched for 30 days, the sent-mail log and disclosure
+    records after 3 years. Run it daily."""
     days = current_app.config["VISIT_RETENTION_DAYS"]
     with write_transaction():
         visits = purge_visits(days)
         accounts = purge_unconfirmed_accounts()
         carts = purge_expired_carts()
         mails = purge_mail_log()
+        disclosures = purge_disclosures()
         db.session.commit()
     truncate_sqlite_wal(db.engine)
     click.echo(f"Erased {visits} visit records older than {days} days, {accounts} unconfirmed accounts, "
-               f"{carts} abandoned carts and {mails} sent-mail records older than 3 years.")
+               f"{carts} abandoned carts, and {mails} sent-mail records and {disclosures} disclosure records "
+               "older than 3 years.")
 
 
 @privacy.command("publish")
@@ -132,12 +136,16 @@ def privacy_publish(body_en, body_zh, summary_en, summary_zh, material, effectiv
 
 @privacy.command("verify-ledger")
 def privacy_verify_ledger():
-    """Check the consent ledger's hash chain; exits 1 at the first entry that was changed."""
+    """Check the consent ledger's hash chain; exits 1 at the first entry that was changed.
+
+    Keep the printed count and head hash (in the backup log, say): a chain cut short at its end still
+    verifies, but no longer reaches a head written down earlier.
+    """
     result = verify_ledger()
     if not result.ok:
         raise click.ClickException(f"The consent ledger is broken at entry {result.broken_at} "
                                    f"(after {result.entries} good entries).")
-    click.echo(f"The consent ledger verifies: {result.entries} entries.")
+    click.echo(f"The consent ledger verifies: {result.entries} entries, head {result.head}.")
 
 
 def register(app) -> None:

@@ -6,6 +6,7 @@ Revises: 0004_orders
 Create Date: 2026-11-24 21:28:06.333588
 
 """
+import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -163,6 +164,10 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_disclosure_legal_request_id_legal_request'), 'legal_request', ['legal_request_id'], ['id'])
 
     # ### end Alembic commands ###
+    # The defaults only filled the existing rows; every new record states its basis itself.
+    with op.batch_alter_table('disclosure', schema=None) as batch_op:
+        batch_op.alter_column('legal_basis', existing_type=sa.String(length=40), server_default=None)
+        batch_op.alter_column('confidential', existing_type=sa.Boolean(), server_default=None)
     create_first_policy_version()
 
 
@@ -170,6 +175,8 @@ def upgrade():
 # The texts are read from migrations/policy/ as they were when this revision was written; later
 # versions are published through the shop (privacy.policy.publish_version), never by editing these.
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policy"
+# Every shop's version 1 is the same text: the files may not change once this revision is released.
+POLICY_SHA256 = {"en": "ddc36e78fb8aa72c08fc108d8e3a959613b1a0ddea9597230d39bb9e02eeaa53", "zh": "5bae149d258a911b17d1a642d08b1a9ab2a8ff7f29a65a5c8cd4e343fa5ca43c"}
 FIRST_SUMMARY = {
     "en": "The first version of our privacy policy.",
     "zh": "本隐私政策的第一版。",
@@ -191,10 +198,16 @@ def create_first_policy_version():
     bind.execute(versions.insert().values(number=1, material=True, published_at=now, effective_at=now))
     version_id = bind.execute(sa.select(versions.c.id).where(versions.c.number == 1)).scalar_one()
     op.bulk_insert(texts, [
-        {"version_id": version_id, "locale": locale, "body": (POLICY_DIR / f"v1.{locale}.md").read_text(encoding="utf-8"),
-         "summary": summary}
+        {"version_id": version_id, "locale": locale, "body": first_policy_text(locale), "summary": summary}
         for locale, summary in FIRST_SUMMARY.items()
     ])
+
+
+def first_policy_text(locale):
+    body = (POLICY_DIR / f"v1.{locale}.md").read_bytes()
+    if hashlib.sha256(body).hexdigest() != POLICY_SHA256[locale]:
+        raise RuntimeError(f"migrations/policy/v1.{locale}.md was changed; publish a new version instead")
+    return body.decode("utf-8")
 
 
 def downgrade():

@@ -303,12 +303,17 @@ def is_over_minimum_age(birth_date: date, today: date | None = None) -> bool:
     return age_on(birth_date, today or utcnow().date()) >= MINIMUM_AGE
 
 
+def person_of(user: User) -> Person:
+    """The account as the privacy registry knows a person."""
+    return Person(user.id, user.email, user.is_confirmed)
+
+
 def export_account(user: User) -> dict:
     """Everything the shop holds about the account, by category (the privacy registry decides what)."""
     return {
         "exported_at": utcnow().isoformat(),
         "account_id": user.id,
-        **export_person(Person(user.id, user.email, user.is_confirmed)),
+        **export_person(person_of(user)),
     }
 
 
@@ -319,7 +324,7 @@ def delete_account(user: User, password: str) -> list[ReceiptLine]:
     delivered. Flushes; the caller commits and then scrubs the database files.
     """
     check_password(user, password)
-    person, locale = Person(user.id, user.email, user.is_confirmed), user.preferred_locale
+    person, locale = person_of(user), user.preferred_locale
     lines = erase_person(person)
     db.session.expunge(user)
     queue_email(to=person.email, template="account_deleted", locale=locale, delete_after_send=True,
@@ -364,6 +369,6 @@ def purge_unconfirmed_accounts(now: datetime | None = None) -> int:
         select(User).where(User.email_confirmed_at.is_(None), User.created_at < cutoff)
     ))
     for user in stale:
-        erase_person(Person(user.id, user.email, user.is_confirmed))
+        erase_person(person_of(user))
         db.session.expunge(user)
     return len(stale)

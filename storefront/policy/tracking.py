@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from flask import current_app, g, request
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from storefront.database import write_transaction
 from storefront.extensions import db
@@ -33,8 +33,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 UNCOUNTED_BLUEPRINTS = frozenset({"ops", "admin"})
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="storefront-consent")
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="storefront-consent")
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def _read_cookie() -> dict | None:
     raw = request.cookies.get(CONSENT_COOKIE)
     if not raw or len(raw) > 400:
         return None
-    try:
-        data = _serializer().loads(raw)
+    try:  # a copied cookie does not outlive the cookie itself (BadSignature covers SignatureExpired)
+        data = _serializer().loads(raw, max_age=CONSENT_MAX_AGE)
     except BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not _TOKEN.fullmatch(data["id"]):
@@ -123,18 +123,45 @@ def _cookie_options() -> dict:
     return {"httponly": True, "samesite": "Lax", "secure": current_app.config["SESSION_COOKIE_SECURE"]}
 
 
-def set_decision(response, *, consent_id: str, analytics: bool | None, version: int, decided_at: datetime) -> None:
+def set_decision(response, *, consent_id: str, analytics: bool, version: int, decided_at: datetime) -> None:
     """Store the decision in the browser; accepting gives it a visitor token, refusing takes it away."""
-    if analytics is None:
-        response.delete_cookie(CONSENT_COOKIE, **_cookie_options())
-    else:
-        value = _serializer().dumps({"id": consent_id, "a": analytics, "v": version, "t": int(decided_at.timestamp())})
-        response.set_cookie(CONSENT_COOKIE, value, max_age=CONSENT_MAX_AGE, **_cookie_options())
+    value = _serializer().dumps({"id": consent_id, "a": analytics, "v": version, "t": int(decided_at.timestamp())})
+    response.set_cookie(CONSENT_COOKIE, value, max_age=CONSENT_MAX_AGE, **_cookie_options())
     if analytics:
-        token = visitor_token() or visits.new_visitor_token()
-        response.set_cookie(VISITOR_COOKIE, token, max_age=_visitor_max_age(), **_cookie_options())
+        set_visitor_cookie(response, visitor_token() or visits.new_visitor_token())
     elif VISITOR_COOKIE in request.cookies:
         response.delete_cookie(VISITOR_COOKIE, **_cookie_options())
+
+
+def forget_decision(response) -> None:
+    """Undecided again: the browser loses its consent id and its visitor token."""
+    response.delete_cookie(CONSENT_COOKIE, **_cookie_options())
+    response.delete_cookie(VISITOR_COOKIE, **_cookie_options())
+
+
+def set_visitor_cookie(response, token: str) -> None:
+    """(Re)set the visitor token: it lives VISIT_RETENTION_DAYS from the last counted visit, like its record."""
+    if any(header.startswith(f"{VISITOR_COOKIE}=") for header in response.headers.getlist("Set-Cookie")):
+        return
+    response.set_cookie(VISITOR_COOKIE, token, max_age=_visitor_max_age(), **_cookie_options())
+
+
+def start_new_visitor() -> None:
+    """This browser continues as a new visitor (another person signed in, or the last one signed out):
+    the next page starts a record of its own instead of adding to theirs."""
+    if consent_state().analytics_allowed:
+        g.new_visitor_token = visits.new_visitor_token()
+
+
+def settle_browser_cookies(response):
+    """After any response (a sign-in redirect too): hand out a token start_new_visitor() made, or
+    take both cookies away when the browser's account was erased."""
+    if g.get("forget_browser"):
+        forget_decision(response)
+        return response
+    if token := g.get("new_visitor_token"):
+        set_visitor_cookie(response, token)
+    return response
 
 
 def _visitor_max_age() -> int:
@@ -190,7 +217,7 @@ def count_page_view(response):
             token = visitor_token()
             if token is None:  # consent without a token (the cookie was cleared): a new record
                 token = g.new_visitor_token = visits.new_visitor_token()
-                response.set_cookie(VISITOR_COOKIE, token, max_age=_visitor_max_age(), **_cookie_options())
+            set_visitor_cookie(response, token)  # it expires with the record: retention after the last visit
             view = visits.PageView(
                 page=view.page, site_language=view.site_language, visitor_token=token, ip=request.remote_addr,
                 browser=browser, languages=visits.language_tags(request.accept_languages),

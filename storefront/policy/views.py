@@ -4,8 +4,10 @@ the terms of sale, shipping and returns."""
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
-from storefront.extensions import db
+from storefront.database import utcnow
+from storefront.extensions import db, limiter
 from storefront.i18n import LANG_PREFIX, LANGUAGES, money, request_language, safe_next
 from storefront.payments.processors import processor_display_name
 from storefront.policy import tracking
@@ -13,10 +15,10 @@ from storefront.policy.forms import ConsentForm, NextForm
 from storefront.privacy import consent as ledger
 from storefront.privacy import legal, visits
 from storefront.privacy.policy import (
-    acknowledge as record_acknowledgement, all_versions, current_version, diff_texts, get_version,
-    needs_acknowledgement, render_text,
+    PolicyVersion,
+    PLACEHOLDERS, acknowledge as record_acknowledgement, all_versions, current_version, diff_texts, get_version,
+    needs_acknowledgement, render_text, summary_html,
 )
-from storefront.database import utcnow
 
 bp = Blueprint("policy", __name__, template_folder="templates", url_prefix=LANG_PREFIX)
 
@@ -33,7 +35,7 @@ bp.after_app_request(tracking.count_page_view)
 @bp.app_context_processor
 def privacy_globals():
     return {"consent_banner": consent_banner, "policy_reminder": policy_reminder,
-            "policy_state": tracking.current_policy_state,
+            "policy_state": tracking.current_policy_state, "policy_summary": summary_html,
             "language_name": lambda code: LANGUAGE_NAMES.get(code, code)}
 
 
@@ -58,13 +60,19 @@ def policy_values(locale: str) -> dict[str, str]:
     with force_locale(LANGUAGES[locale].babel):
         prevailing = str(LANGUAGE_NAMES[config["PREVAILING_LOCALE"]])
         processor = str(processor_display_name())
-    return {
+    values = {
         "shop_name": config["SHOP_NAME"], "shop_email": config["SHOP_EMAIL"], "shop_address": config["SHOP_ADDRESS"],
         "logistics_company": config["LOGISTICS_COMPANY"], "card_processor": processor,
         "visit_retention_days": str(config["VISIT_RETENTION_DAYS"]),
-        "visit_idle_minutes": str(max(1, config["VISIT_IDLE_SECONDS"] // 60)),
+        "visit_idle_minutes": str(idle_minutes()),
         "prevailing_language": prevailing,
     }
+    assert set(values) == set(PLACEHOLDERS), "every placeholder a policy may use has a value"  # noqa: S101
+    return values
+
+
+def idle_minutes() -> int:
+    return max(1, current_app.config["VISIT_IDLE_SECONDS"] // 60)
 
 
 def _no_store(response):
@@ -113,13 +121,19 @@ def version(number: int):
     return render_template("policy/diff.html", older=older, newer=newer, changes=changes, lang=lang)
 
 
+def _other_numbers(version) -> list[int]:
+    """The versions a page can be compared with: every other published number."""
+    return [n for n in db.session.scalars(select(PolicyVersion.number).order_by(PolicyVersion.number.desc()))
+            if n != version.number]
+
+
 def _policy_page(version, *, in_force: bool):
     lang = request_language()
     text = version.text(lang)
     prevailing = current_app.config["PREVAILING_LOCALE"]
     return render_template(
         "policy/privacy.html", version=version, text=text, body=render_text(text, policy_values(text.locale)),
-        in_force=in_force, upcoming=version.effective_at > utcnow(), prevailing=prevailing, show_prevailing_notice=lang != prevailing,
+        in_force=in_force, upcoming=version.effective_at > utcnow(), others=_other_numbers(version), prevailing=prevailing, show_prevailing_notice=lang != prevailing,
         ack_form=NextForm(next=request.full_path.rstrip("?")) if in_force and policy_reminder() else None,
     )
 
@@ -140,7 +154,12 @@ def acknowledge():
 # Consent -------------------------------------------------------------------------------------------
 
 
+# Per client address: a person changes their mind a few times; a script filling the ledger stops here.
+DECISION_LIMIT = "60 per hour"
+
+
 @bp.route("/privacy/consent", methods=["GET", "POST"])
+@limiter.limit(DECISION_LIMIT, methods=["POST"])
 def consent():
     state = tracking.consent_state()
     form = ConsentForm()
@@ -150,7 +169,7 @@ def consent():
             form.analytics.data = "yes" if state.analytics else "no"
     elif form.validate_on_submit():
         return _decide(form, state)
-    page = render_template("policy/consent.html", form=form, state=state,
+    page = render_template("policy/consent.html", form=form, state=state, idle_minutes=idle_minutes(),
                            record=visits.visit_record(tracking.visitor_token()))
     return _no_store(current_app.make_response((page, 422 if form.is_submitted() else 200)))
 
@@ -159,14 +178,7 @@ def _decide(form: ConsentForm, state: tracking.ConsentState):
     analytics = form.analytics.data == "yes"
     policy = tracking.current_policy_state()
     consent_id = state.consent_id or tracking.new_consent_id()
-    entry = ledger.append(
-        visitor=consent_id, analytics=analytics, policy_version=policy.current, shown_language=request_language(),
-        prevailing_language=current_app.config["PREVAILING_LOCALE"],
-        source="banner" if form.source.data == "banner" else "settings",
-        user_id=current_user.id if current_user.is_authenticated else None,
-    )
-    if not analytics:
-        visits.forget(tracking.visitor_token())  # withdrawing also deletes what was recorded
+    entry = _record(consent_id, analytics, "banner" if form.source.data == "banner" else "settings")
     db.session.commit()
     if analytics:
         flash(_("Thank you. We will record your visits; you can change this at any time."), "success")
@@ -176,6 +188,15 @@ def _decide(form: ConsentForm, state: tracking.ConsentState):
     tracking.set_decision(response, consent_id=consent_id, analytics=analytics, version=policy.current,
                           decided_at=entry.created_at)
     return response
+
+
+def _record(consent_id: str | None, analytics: bool | None, source: str):
+    return ledger.record_decision(
+        visitor=consent_id, analytics=analytics, visitor_token=tracking.visitor_token(),
+        policy_version=tracking.current_policy_state().current, shown_language=request_language(),
+        prevailing_language=current_app.config["PREVAILING_LOCALE"], source=source,
+        user_id=current_user.id if current_user.is_authenticated else None,
+    )
 
 
 # What we know about this browser ------------------------------------------------------------------
@@ -208,20 +229,16 @@ def my_data_json():
 
 
 @bp.post("/privacy/forget")
+@limiter.limit(DECISION_LIMIT)
 def forget():
     form = NextForm()
     if not form.validate_on_submit():
         abort(400)
-    state = tracking.consent_state()
-    visits.forget(tracking.visitor_token())
-    if state.consent_id:
-        ledger.append(visitor=state.consent_id, analytics=None, policy_version=tracking.current_policy_state().current,
-                      shown_language=request_language(), prevailing_language=current_app.config["PREVAILING_LOCALE"],
-                      source="forget", user_id=current_user.id if current_user.is_authenticated else None)
+    _record(tracking.consent_state().consent_id, None, "forget")
     db.session.commit()
     flash(_("This browser's visit record is deleted and your privacy choice is reset."), "success")
     response = redirect(url_for("policy.my_data"), 303)
-    tracking.set_decision(response, consent_id="", analytics=None, version=0, decided_at=utcnow())
+    tracking.forget_decision(response)
     return response
 
 

@@ -9,7 +9,7 @@ lock on PostgreSQL, SQLite's single writer) and a unique `prev_hash` makes a for
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.database import utcnow
 from storefront.extensions import db
+from storefront.privacy import visits
 from storefront.privacy.registry import REASONS, Person, ReceiptLine, personal_data, retained
 
 GENESIS = "0" * 64
@@ -67,6 +68,23 @@ def _lock_chain() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK})
 
 
+def record_decision(*, visitor: str | None, analytics: bool | None, visitor_token: str | None, policy_version: int,
+                    shown_language: str, prevailing_language: str, source: str,
+                    user_id: int | None = None) -> ConsentEntry | None:
+    """A browser's decision: append it to the ledger and, unless analytics is allowed, delete the
+    browser's visit record (withdrawing and forgetting both erase what was recorded). Flushes.
+
+    `visitor` is the browser's consent id; without one (forgetting an undecided browser) nothing is
+    appended.
+    """
+    if analytics is not True:
+        visits.forget(visitor_token)
+    if visitor is None:
+        return None
+    return append(visitor=visitor, analytics=analytics, policy_version=policy_version, shown_language=shown_language,
+                  prevailing_language=prevailing_language, source=source, user_id=user_id)
+
+
 def append(*, visitor: str, analytics: bool | None, policy_version: int, shown_language: str,
            prevailing_language: str, source: str, user_id: int | None = None) -> ConsentEntry:
     """Append one decision to the chain (and link it to the account when signed in). Flushes."""
@@ -90,6 +108,7 @@ def append(*, visitor: str, analytics: bool | None, policy_version: int, shown_l
 class Verification:
     entries: int
     broken_at: int | None  # the id of the first entry that does not verify
+    head: str = field(default=GENESIS, compare=False)  # the last good hash: write it down, a later cut shows
 
     @property
     def ok(self) -> bool:
@@ -104,10 +123,10 @@ def verify_ledger(batch: int = 1000) -> Verification:
             select(ConsentEntry).where(ConsentEntry.id > last_id).order_by(ConsentEntry.id).limit(batch)
         ).all()
         if not rows:
-            return Verification(count, None)
+            return Verification(count, None, previous)
         for entry in rows:
             if entry.prev_hash != previous or entry.hash != entry.compute_hash():
-                return Verification(count, entry.id)
+                return Verification(count, entry.id, previous)
             previous, count, last_id = entry.hash, count + 1, entry.id
         db.session.expunge_all()
 
@@ -117,12 +136,6 @@ def history_of_user(user_id: int) -> list[ConsentEntry]:
         select(ConsentEntry).join(ConsentLink, ConsentLink.entry_id == ConsentEntry.id)
         .where(ConsentLink.user_id == user_id).order_by(ConsentEntry.id)
     ))
-
-
-def latest_of_visitor(visitor: str) -> ConsentEntry | None:
-    return db.session.scalar(
-        select(ConsentEntry).where(ConsentEntry.visitor == visitor).order_by(ConsentEntry.id.desc()).limit(1)
-    )
 
 
 def export_consents(person: Person) -> list[dict]:

@@ -10,11 +10,11 @@ records in the privacy centre, except those an authority's request keeps confide
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
-from sqlalchemy import Boolean, ForeignKey, String, Text, select, update
+from sqlalchemy import Boolean, ForeignKey, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.database import utcnow
@@ -96,9 +96,13 @@ class UndeclaredField(ValueError):
     """A hand-over asked for a field the recipient's manifest does not declare; nothing was handed over."""
 
 
+# Never released to an authority: what other authorities asked about the person.
+NOT_FOR_AUTHORITIES = frozenset({"legal_requests"})
+
+
 def manifest_fields(recipient: str) -> tuple[str, ...]:
     if recipient == "authority":
-        return tuple(registry.categories())
+        return tuple(name for name in registry.categories() if name not in NOT_FOR_AUTHORITIES)
     return MANIFESTS[recipient].fields
 
 
@@ -201,12 +205,23 @@ def export_disclosures(person: Person) -> list[dict]:
 
 
 def erase_disclosures(person: Person) -> list[ReceiptLine]:
-    pseudonym = "erased-" + secrets.token_hex(16)
-    kept = db.session.execute(
-        update(Disclosure).where(_about(person)).values(user_id=None, subject=pseudonym)
+    """Point every record about the person to a pseudonym; the receipt counts only those they may see
+    (a confidential one must not show up as a number either)."""
+    visible = len(disclosures_about(person))
+    db.session.execute(
+        update(Disclosure).where(_about(person)).values(user_id=None, subject="erased-" + secrets.token_hex(16))
         .execution_options(synchronize_session=False)
-    ).rowcount
-    return [ReceiptLine("disclosures", "kept", kept, "legal_duty")]
+    )
+    return [ReceiptLine("disclosures", "kept", visible, "legal_duty")]
+
+
+DISCLOSURE_RETENTION = timedelta(days=3 * 365)
+
+
+def purge_disclosures(now: datetime | None = None) -> int:
+    """Delete disclosure records older than three years (the policy's promise). Flushes."""
+    cutoff = (now or utcnow()) - DISCLOSURE_RETENTION
+    return db.session.execute(delete(Disclosure).where(Disclosure.created_at < cutoff)).rowcount
 
 
 personal_data("disclosure", category="disclosures", label=_l("To whom we gave your data"),

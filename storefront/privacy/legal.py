@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.privacy import registry
-from storefront.privacy.disclosures import disclose
+from storefront.privacy.disclosures import disclose, manifest_fields
 from storefront.privacy.registry import Person, ReceiptLine, personal_data, rows_about
 from storefront.security import email_digest
 
@@ -64,7 +64,7 @@ def record_request(*, authority: str, reference: str, legal_basis: str, scope: l
             errors[field] = _l("This field is required.")
         elif len(value.strip()) > limit:
             errors[field] = _l("This text is too long (at most %(limit)d characters).", limit=limit)
-    known = registry.categories()
+    known = manifest_fields("authority")
     if not scope or any(name not in known for name in scope):
         errors["scope"] = _l("Choose at least one kind of data the request covers.")
     if period_from and period_to and period_from > period_to:
@@ -164,11 +164,14 @@ def export_requests(person: Person) -> list[dict]:
 
 
 def erase_requests(person: Person) -> list[ReceiptLine]:
-    kept = db.session.execute(
+    """Pseudonymise every request about the person; the receipt counts only those they may be told of."""
+    visible = db.session.scalar(
+        select(func.count()).select_from(LegalRequest).where(_about(person), LegalRequest.may_notify.is_(True)))
+    db.session.execute(
         update(LegalRequest).where(_about(person)).values(user_id=None, subject="erased-" + secrets.token_hex(16))
         .execution_options(synchronize_session=False)
-    ).rowcount
-    return [ReceiptLine("legal_requests", "kept", kept, "legal_duty")]
+    )
+    return [ReceiptLine("legal_requests", "kept", visible, "legal_duty")]
 
 
 personal_data("legal_request", category="legal_requests", label=_l("Requests from authorities about you"),

@@ -9,12 +9,13 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, case, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from storefront.database import utcnow
@@ -24,7 +25,11 @@ from storefront.privacy.registry import Person, ReceiptLine, personal_data, reta
 from storefront.security import render_markdown
 
 SUMMARY_MAX = 2000
+# The shop's settings a policy text may name as {placeholder}; the policy pages fill them in.
+PLACEHOLDERS = ("shop_name", "shop_email", "shop_address", "logistics_company", "card_processor",
+                "visit_retention_days", "visit_idle_minutes", "prevailing_language")
 BODY_MAX = 100_000
+EFFECTIVE_SLACK = timedelta(minutes=5)  # "now" typed into a form a moment ago is not the past
 
 
 class PolicyVersion(db.Model):
@@ -42,10 +47,6 @@ class PolicyVersion(db.Model):
         """The text in the locale (every version has one per language; the prevailing one as a fallback)."""
         by_locale = {t.locale: t for t in self.texts}
         return by_locale.get(locale) or by_locale[current_app.config["PREVAILING_LOCALE"]]
-
-    @property
-    def in_force(self) -> bool:
-        return self.effective_at <= utcnow()
 
 
 class PolicyText(db.Model):
@@ -183,9 +184,18 @@ def publish_version(texts: dict[str, dict[str, str]], *, material: bool,
     now = utcnow()
     if effective_at is not None and effective_at.tzinfo is None:
         raise ValueError("effective_at must be timezone-aware")
+    latest = db.session.execute(
+        select(PolicyVersion.number, PolicyVersion.effective_at).order_by(PolicyVersion.number.desc()).limit(1)
+    ).first()
+    if effective_at is not None and effective_at < now - EFFECTIVE_SLACK:
+        errors["effective_at"] = _l("A new version cannot take effect in the past.")
+    elif effective_at is not None and latest is not None and effective_at < latest.effective_at:
+        errors["effective_at"] = _l("A new version cannot take effect before the version published before it.")
     if errors:
         raise PolicyError(errors)
-    number = (db.session.scalar(select(func.max(PolicyVersion.number))) or 0) + 1
+    if effective_at is None and latest is not None and latest.effective_at > now:
+        effective_at = latest.effective_at  # after an upcoming version, never before it
+    number = (latest.number if latest else 0) + 1
     version = PolicyVersion(number=number, material=material, published_at=now, effective_at=effective_at or now)
     version.texts = [PolicyText(locale=code, body=texts[code]["body"].strip(), summary=texts[code]["summary"].strip())
                      for code in LANGUAGES]
@@ -208,6 +218,10 @@ def _check_texts(texts: dict) -> dict:
                 errors[f"{field}_{code}"] = _l("This text is too long (at most %(limit)d characters).", limit=limit)
             elif "\x00" in value:
                 errors[f"{field}_{code}"] = _l("This text contains characters we cannot store.")
+            elif unknown := sorted(set(_PLACEHOLDER.findall(value)) - set(PLACEHOLDERS)):
+                errors[f"{field}_{code}"] = _l("Unknown placeholder: %(names)s. Known: %(known)s.",
+                                               names=", ".join("{%s}" % name for name in unknown),
+                                               known=", ".join("{%s}" % name for name in PLACEHOLDERS))
     return errors
 
 
@@ -244,8 +258,11 @@ def acknowledge(user_id: int, state: PolicyState) -> bool:
         PolicyAcknowledgement.user_id == user_id, PolicyAcknowledgement.version == state.current))
     if exists or not state.current:
         return False
-    db.session.add(PolicyAcknowledgement(user_id=user_id, version=state.current))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a double click's second request finds the first one's row
+            db.session.add(PolicyAcknowledgement(user_id=user_id, version=state.current))
+    except IntegrityError:
+        return False
     return True
 
 

@@ -70,6 +70,11 @@ class PageVisitor(db.Model):
     digest: Mapped[str] = mapped_column(String(64))
 
 
+# HTTP libraries and command-line tools: programs, not people, even when ua-parser knows their names.
+SCRIPT_CLIENTS = frozenset({"curl", "Wget", "Python Requests", "Python-urllib", "Go-http-client",
+                            "Apache-HttpClient", "okhttp", "HTTPie"})
+
+
 @dataclass(frozen=True)
 class Browser:
     name: str | None
@@ -83,7 +88,8 @@ def parse_user_agent(user_agent: str | None) -> Browser:
     if not user_agent or not user_agent.strip():
         return Browser(None, None, None, True)
     result = ua_parser.parse(user_agent[:1000])
-    is_bot = result.device is not None and result.device.family == "Spider"
+    is_bot = (result.device is not None and result.device.family == "Spider") or (
+        result.user_agent is not None and result.user_agent.family in SCRIPT_CLIENTS)
     agent, system = result.user_agent, result.os
     version = ".".join(part for part in (agent.major, agent.minor, agent.patch) if part) if agent else None
     return Browser(agent.family[:60] if agent else None, (version or None) and version[:40],
@@ -131,7 +137,7 @@ class PageView:
 
 
 def record_page_view(view: PageView, *, idle_seconds: int, now: datetime | None = None) -> None:
-    """Count one page view: two or three atomic statements. Flushes; the caller commits.
+    """Count one page view: two or three atomic statements. The caller commits.
 
     The caller runs it in a short write transaction of its own (see policy.tracking), so that
     concurrent views of one visitor add up exactly.
@@ -141,9 +147,10 @@ def record_page_view(view: PageView, *, idle_seconds: int, now: datetime | None 
     page = view.page[:PAGE_LENGTH]
     new_visitor = 0
     if view.visitor_token:
-        key = visitor_hash(view.visitor_token)
-        _upsert_visit(view, key, now, idle_seconds)
-        digest = hashlib.sha256(f"{day.isoformat()}|{page}|{key}".encode()).hexdigest()
+        _upsert_visit(view, visitor_hash(view.visitor_token), now, idle_seconds)
+        # From the cookie's token itself, which is stored nowhere: the table cannot be joined to the
+        # visit records, so it holds no one's browsing history.
+        digest = hashlib.sha256(f"storefront-page-visitor:{day.isoformat()}|{page}|{view.visitor_token}".encode()).hexdigest()
         seen = (_insert(PageVisitor.__table__).values(day=day, digest=digest).on_conflict_do_nothing()
                 .returning(PageVisitor.__table__.c.id))
         # RETURNING says whether the row went in (rowcount is -1 on PostgreSQL once RETURNING is used).
@@ -240,4 +247,5 @@ def erase_visits(person: Person) -> list[ReceiptLine]:
 personal_data("visit_record", category="visits", label=_l("Visit records of your browsers"),
               export=export_visits, erase=erase_visits, order=30)
 retained("page_count", "no personal data: daily counts per page")
-retained("page_visitor", "no personal data: one-way digests of today's page visits, deleted after two days")
+retained("page_visitor", "no personal data: digests of (day, page, cookie token) that no stored value can be "
+                         "matched with; deleted after two days by privacy purge")

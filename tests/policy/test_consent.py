@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import g, render_template_string
-from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from storefront.account.models import User
@@ -85,7 +85,7 @@ def consent_cookie(app, client) -> dict | None:
     cookie = client.get_cookie("consent")
     if cookie is None:
         return None
-    return URLSafeSerializer(app.config["SECRET_KEY"], salt="storefront-consent").loads(cookie.value)
+    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="storefront-consent").loads(cookie.value)
 
 
 def my_data(client, **headers) -> dict:
@@ -499,8 +499,8 @@ def test_a_signal_with_another_value_does_not_count_as_refusal(client):
 
 
 def tampered_values(app, real: str) -> dict[str, str]:
-    signer = URLSafeSerializer(app.config["SECRET_KEY"], salt="storefront-consent")
-    other = URLSafeSerializer("some other secret", salt="storefront-consent")
+    signer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="storefront-consent")
+    other = URLSafeTimedSerializer("some other secret", salt="storefront-consent")
     payload, signature = real.rsplit(".", 1)
     good_id = signer.loads(real)["id"]
     # The first character of the signature: all its bits count (the last one's low bits are padding).

@@ -14,13 +14,13 @@ from storefront.database import truncate_sqlite_wal
 from storefront.extensions import db
 from storefront.privacy import consent, visits
 from storefront.privacy.disclosures import LEGAL_BASES, PURPOSES, RECIPIENTS, disclosures_about
-from storefront.privacy.registry import Person, ReceiptLine
+from storefront.privacy.registry import ReceiptLine
 
 
 @bp.get("/privacy")
 @login_required
 def privacy():
-    person = Person(current_user.id, current_user.email, current_user.is_confirmed)
+    person = services.person_of(current_user)
     return render_template("account/privacy.html", held=services.export_account(current_user),
                            birth_date=current_user.birth_date,
                            genders={choice.value: choice.label for choice in GENDER_CHOICES},
