@@ -2,7 +2,7 @@
 
 import subprocess
 import sys
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -122,6 +122,8 @@ def privacy_publish(body_en, body_zh, summary_en, summary_zh, material, effectiv
     except (OSError, UnicodeDecodeError) as error:
         raise click.ClickException(f"Not published: cannot read the text ({error}).") from None
     effective_at = effective.replace(tzinfo=timezone.utc) if effective else None
+    if effective_at is not None and effective_at.date() == datetime.now(timezone.utc).date():
+        effective_at = None  # today: from now on
     with write_transaction():
         try:
             version = publish_version(texts, material=material, effective_at=effective_at)

@@ -14,12 +14,10 @@ from storefront.privacy import visits
 def on_sign_in(sender, user, **extra) -> None:
     """The browser's visit record becomes the account's, unless it is another account's: then this
     browser starts a record of its own (one person's browsing never lands in another's). The view commits."""
-    if not tracking.consent_state().analytics_allowed:
-        return
     record = visits.visit_record(tracking.visitor_token())
     if record is not None and record.user_id not in (None, user.id):
         tracking.start_new_visitor()
-    else:
+    elif tracking.consent_state().analytics_allowed:
         visits.link_to_user(tracking.visitor_token(), user.id)
 
 

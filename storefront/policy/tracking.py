@@ -114,7 +114,9 @@ def new_consent_id() -> str:
 
 
 def visitor_token() -> str | None:
-    """The browser's visit-record token, when it carries a well-formed one."""
+    """The browser's visit-record token, when it carries a well-formed one (and has not just dropped it)."""
+    if g.get("drop_visitor_token"):
+        return None
     token = g.get("new_visitor_token") or request.cookies.get(VISITOR_COOKIE)
     return token if token and _TOKEN.fullmatch(token) else None
 
@@ -141,16 +143,19 @@ def forget_decision(response) -> None:
 
 def set_visitor_cookie(response, token: str) -> None:
     """(Re)set the visitor token: it lives VISIT_RETENTION_DAYS from the last counted visit, like its record."""
-    if any(header.startswith(f"{VISITOR_COOKIE}=") for header in response.headers.getlist("Set-Cookie")):
+    if _sets(response, VISITOR_COOKIE):
         return
     response.set_cookie(VISITOR_COOKIE, token, max_age=_visitor_max_age(), **_cookie_options())
 
 
 def start_new_visitor() -> None:
     """This browser continues as a new visitor (another person signed in, or the last one signed out):
-    the next page starts a record of its own instead of adding to theirs."""
+    the next page starts a record of its own instead of adding to theirs. Without consent that counts
+    now (a material change voided it), the old token is simply dropped; accepting again mints a new one."""
     if consent_state().analytics_allowed:
         g.new_visitor_token = visits.new_visitor_token()
+    elif VISITOR_COOKIE in request.cookies:
+        g.drop_visitor_token = True
 
 
 def settle_browser_cookies(response):
@@ -161,7 +166,13 @@ def settle_browser_cookies(response):
         return response
     if token := g.get("new_visitor_token"):
         set_visitor_cookie(response, token)
+    elif g.get("drop_visitor_token") and not _sets(response, VISITOR_COOKIE):
+        response.delete_cookie(VISITOR_COOKIE, **_cookie_options())
     return response
+
+
+def _sets(response, name: str) -> bool:
+    return any(header.startswith(f"{name}=") for header in response.headers.getlist("Set-Cookie"))
 
 
 def _visitor_max_age() -> int:

@@ -8,6 +8,7 @@ per page and day, an insert-or-ignore of a digest of (day, page, visitor).
 """
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -72,7 +73,8 @@ class PageVisitor(db.Model):
 
 # HTTP libraries and command-line tools: programs, not people, even when ua-parser knows their names.
 SCRIPT_CLIENTS = frozenset({"curl", "Wget", "Python Requests", "Python-urllib", "Go-http-client",
-                            "Apache-HttpClient", "okhttp", "HTTPie"})
+                            "Apache-HttpClient", "okhttp", "HTTPie", "axios", "PostmanRuntime", "libwww-perl"})
+SCRIPT_AGENT = re.compile(r"(?i)^(python-httpx|httpx|aiohttp|python/|node-fetch|undici|node|deno|bun)\b")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ def parse_user_agent(user_agent: str | None) -> Browser:
         return Browser(None, None, None, True)
     result = ua_parser.parse(user_agent[:1000])
     is_bot = (result.device is not None and result.device.family == "Spider") or (
-        result.user_agent is not None and result.user_agent.family in SCRIPT_CLIENTS)
+        result.user_agent is not None and result.user_agent.family in SCRIPT_CLIENTS) or bool(
+        SCRIPT_AGENT.match(user_agent))
     agent, system = result.user_agent, result.os
     version = ".".join(part for part in (agent.major, agent.minor, agent.patch) if part) if agent else None
     return Browser(agent.family[:60] if agent else None, (version or None) and version[:40],
@@ -175,7 +178,8 @@ def _upsert_visit(view: PageView, key: str, now: datetime, idle_seconds: int) ->
         index_elements=["visitor_hash"],
         set_={
             **{name: statement.excluded[name] for name in values if name != "user_id"},
-            "user_id": func.coalesce(statement.excluded.user_id, table.c.user_id),
+            # A record keeps the account it was first linked to: it never moves to another person.
+            "user_id": func.coalesce(table.c.user_id, statement.excluded.user_id),
             "last_seen": now,
             "page_views": table.c.page_views + 1,
             "visit_count": table.c.visit_count + case((table.c.last_seen < idle_since, 1), else_=0),

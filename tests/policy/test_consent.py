@@ -9,22 +9,30 @@ the app's compiled translations (`expected`), and the Chinese page must not show
 
 import re
 import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from flask import g, render_template_string
-from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func, select
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import event, func, select
 
 from storefront.account.models import User
 from storefront.cart.models import CartItem
-from storefront.database import write_transaction
+from storefront.database import utcnow, write_transaction
 from storefront.extensions import db
 from storefront.privacy.consent import ConsentEntry, ConsentLink, verify_ledger
-from storefront.privacy.policy import PolicyAcknowledgement, publish_version
+from storefront.privacy.policy import (
+    PolicyAcknowledgement,
+    acknowledge,
+    policy_state,
+    publish_version,
+)
 from storefront.privacy.visits import PageCount, VisitRecord
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PG_URL
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
 BANNER = '<section class="consent-banner"'
@@ -694,3 +702,185 @@ def test_declining_never_blocks_browsing_registering_or_buying(app, client, make
         assert db.session.scalar(select(User.id).where(User.email == "decliner@example.com")) is not None
     assert count(app, VisitRecord) == 0
     assert client.get_cookie("visitor") is None
+
+
+# Deleting the account forgets the browser ------------------------------------------------------------------------------
+
+
+UNDECIDED = {"consent": {"analytics": None, "policy_version": None, "decided_at": None}, "visitor": None}
+
+
+@pytest.mark.parametrize("analytics", ["yes", "no"])
+def test_deleting_the_account_deletes_the_consent_and_visitor_cookies(app, client, signed_in, analytics):
+    decide(client, analytics)
+    get(client, "/en/")
+    get(client, "/en/products")
+    assert client.get_cookie("consent") is not None
+    assert (client.get_cookie("visitor") is not None) == (analytics == "yes")
+    response = client.post("/en/account/delete", data={"password": PASSWORD}, headers={"User-Agent": UA})
+    assert response.status_code == 303, response.status_code
+    cookies = set_cookies(response)
+    assert "consent" in cookies and deleted(cookies["consent"]), cookies
+    assert "visitor" in cookies and deleted(cookies["visitor"]), cookies
+    assert client.get_cookie("consent") is None and client.get_cookie("visitor") is None
+    receipt = get(client, response.headers["Location"])
+    assert receipt.status_code == 200
+    assert BANNER in receipt.get_data(as_text=True)  # the very next page asks again
+    assert BANNER in get(client, "/en/products").get_data(as_text=True)
+    assert count(app, VisitRecord) == 0  # nothing is recorded for the erased person's browser
+    assert my_data(client) == UNDECIDED
+
+
+# Rate limits on decisions -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited(make_app):
+    """Rate limits on (the other tests run without); built last, as the limiter is shared."""
+    return make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URL="memory://")
+
+
+def assert_too_many(app, response, lang: str) -> None:
+    assert response.status_code == 429, response.status_code
+    assert response.mimetype == "text/html"
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert message(app, lang, "Too many requests") in page
+    if lang != "en":
+        assert_translated(app, lang, "Too many requests")
+        assert "Too many requests" not in page
+    assert not {"consent", "visitor"} & set(set_cookies(response))
+
+
+def test_the_61st_consent_decision_from_one_address_in_an_hour_is_refused(limited):
+    client = limited.test_client()
+    for n in range(60):
+        response = decide(client, ("yes", "no")[n % 2], lang=("en", "zh")[n % 2])
+        assert response.status_code == 303, (n, response.status_code)
+    assert len(ledger(limited)) == 60
+    before = client.get_cookie("consent").value
+    response = decide(client, "yes", lang="zh")
+    assert_too_many(limited, response, "zh")
+    assert len(ledger(limited)) == 60  # the refused decision is not in the ledger
+    assert client.get_cookie("consent").value == before
+    assert get(client, "/en/privacy/consent").status_code == 200  # reading the settings is not limited
+    other = limited.test_client()
+    response = other.post("/en/privacy/consent", data={"analytics": "no"},
+                          environ_base={"REMOTE_ADDR": "198.51.100.7", "HTTP_USER_AGENT": UA})
+    assert response.status_code == 303  # another address is not blocked
+    assert len(ledger(limited)) == 61
+
+
+def test_the_61st_forget_from_one_address_in_an_hour_is_refused(limited):
+    client = limited.test_client()
+    assert decide(client, "yes").status_code == 303
+    decision = client.get_cookie("consent").value
+    for n in range(60):
+        client.set_cookie("consent", decision)  # forgetting deletes it; each forget writes an entry
+        response = client.post(f"/{('en', 'zh')[n % 2]}/privacy/forget", headers={"User-Agent": UA})
+        assert response.status_code == 303, (n, response.status_code)
+    assert len(ledger(limited)) == 61
+    client.set_cookie("consent", decision)
+    response = client.post("/en/privacy/forget", headers={"User-Agent": UA})
+    assert_too_many(limited, response, "en")
+    assert len(ledger(limited)) == 61
+    assert client.get_cookie("consent").value == decision  # nothing was reset either
+    client.set_cookie("consent", decision)
+    assert_too_many(limited, client.post("/zh/privacy/forget", headers={"User-Agent": UA}), "zh")
+    assert len(ledger(limited)) == 61
+
+
+# An old consent cookie ---------------------------------------------------------------------------------------------------
+
+
+def signed_ago(app, seconds: int, payload) -> str:
+    """The consent cookie value the app would have signed `seconds` ago."""
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - seconds
+
+    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="storefront-consent", signer=Earlier).dumps(payload)
+
+
+def test_a_consent_cookie_signed_more_than_a_year_ago_counts_as_undecided(app, client):
+    decide(client, "yes")
+    get(client, "/en/")
+    consent_id = consent_cookie(app, client)["id"]
+    assert visit_records(app)[0].page_views == 1
+    day = 24 * 3600
+
+    def payload(age):
+        return {"id": consent_id, "a": True, "v": 1, "t": int(time.time()) - age}
+
+    # Almost a year old: still the browser's decision (the forged clock works and is believed).
+    client.set_cookie("consent", signed_ago(app, 364 * day, payload(364 * day)))
+    assert BANNER not in get(client, "/en/products").get_data(as_text=True)
+    assert visit_records(app)[0].page_views == 2
+    assert my_data(client)["consent"]["analytics"] is True
+    # Older than the cookie's own year: a copy kept past its expiry no longer counts.
+    for age in (366 * day, 5 * 365 * day):
+        client.set_cookie("consent", signed_ago(app, age, payload(age)))
+        page = get(client, "/en/products").get_data(as_text=True)
+        assert BANNER in page, age
+        assert my_data(client)["consent"] == UNDECIDED["consent"], age
+        # A recent decision time in the payload does not help: the signature's time counts.
+        client.set_cookie("consent", signed_ago(app, age, payload(0)))
+        assert BANNER in get(client, "/en/").get_data(as_text=True), age
+    assert visit_records(app)[0].page_views == 2  # nothing counted with the expired cookie
+
+
+# A double acknowledgement -----------------------------------------------------------------------------------------------
+
+
+def test_acknowledging_twice_at_once_records_one_acknowledgement(app, make_user):
+    users = [make_user() for _ in range(4)]
+    clients = []
+    for user in users:
+        for _ in range(2):  # two tabs, or a double click, of each customer
+            tab = app.test_client()
+            assert tab.post("/en/account/login", data={"email": user.email, "password": PASSWORD}).status_code == 303
+            clients.append(tab)
+    barrier = threading.Barrier(len(clients))
+
+    def post(tab):
+        try:
+            barrier.wait(timeout=30)
+        except threading.BrokenBarrierError:
+            pass
+        response = tab.post("/en/privacy/acknowledge", data={"next": "/en/cart"}, headers={"User-Agent": UA})
+        return response.status_code, response.headers.get("Location")
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        results = list(pool.map(post, clients))
+    assert results == [(303, "/en/cart")] * len(clients)
+    assert sorted(acknowledgements(app)) == sorted((user.id, 1) for user in users)
+
+
+def test_an_acknowledgement_that_loses_the_race_is_harmless(app, make_user):
+    """Another request commits the same acknowledgement between this one's check and its insert."""
+    if not PG_URL:
+        pytest.skip("SQLite runs a POST's transaction as BEGIN IMMEDIATE: no other writer gets in between")
+    user = make_user()
+    fired = []
+    with app.app_context():
+        engine = db.engine
+
+        def rival(conn, cursor, statement, parameters, context, executemany):
+            if fired or not statement.lstrip().lower().startswith("insert into policy_acknowledgement"):
+                return
+            fired.append(statement)
+            with engine.connect() as other:
+                other.execute(PolicyAcknowledgement.__table__.insert().values(user_id=user.id, version=1,
+                                                                              created_at=utcnow()))
+                other.commit()
+
+        event.listen(engine, "before_cursor_execute", rival)
+        try:
+            recorded = acknowledge(user.id, policy_state())
+            db.session.commit()  # the session is still usable: only the savepoint was rolled back
+        finally:
+            event.remove(engine, "before_cursor_execute", rival)
+    assert fired and recorded is False
+    assert acknowledgements(app) == [(user.id, 1)]
+    with app.app_context():  # and a third attempt finds the row
+        assert acknowledge(user.id, policy_state()) is False

@@ -1,6 +1,7 @@
 """The disclosure register and legal requests: manifests, hand-overs, what the customer sees, erasure."""
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -611,3 +612,128 @@ def test_after_deletion_disclosures_and_requests_point_to_a_pseudonym(app, clien
         again = Person(None, signed_in.email, True)
         assert disclosures_about(again, include_confidential=True) == []
         assert registry.export_person(again)["legal_requests"] == []
+
+
+# Erasure receipts say nothing of confidential requests ------------------------------------------------
+
+
+DISCLOSURES_LABEL = "To whom we gave your data"
+REQUESTS_LABEL = "Requests from authorities about you"
+
+
+def receipt_rows(html: str) -> dict[str, tuple[str, int]]:
+    """label -> (what we did, items), from the receipt table of the page after deletion."""
+    table = re.search(r'<table class="receipt">(.*?)</table>', html, re.DOTALL)
+    assert table, "no receipt on the page"
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>.*?</td>\s*<td>(\d+)</td>\s*</tr>",
+                      table.group(1), re.DOTALL)
+    return {label.strip(): (action.strip(), int(items)) for label, action, items in rows}
+
+
+def delete_account(client) -> str:
+    """Delete the signed-in account; returns the receipt page."""
+    response = client.post("/en/account/delete", data={"password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/en/account/deleted")
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    return page.text
+
+
+def assert_pseudonymised(app, user) -> None:
+    digest = email_digest(user.email)
+    with app.app_context():
+        disclosures = db.session.scalars(select(Disclosure)).all()
+        requests = db.session.scalars(select(LegalRequest)).all()
+        assert disclosures and requests
+        for row in [*disclosures, *requests]:
+            assert row.user_id is None, row
+            assert row.subject.startswith("erased-") and row.subject != digest, row.subject
+
+
+def test_the_erasure_receipt_does_not_reveal_a_confidential_request(app, client, signed_in, outbox):
+    answer(app, signed_in, authority="Secret Service Bureau", reference="SSB-7", may_notify=False)
+    page = delete_account(client)
+    rows = receipt_rows(page)
+    assert rows, page  # the receipt is there (the account itself, visits...)
+    assert DISCLOSURES_LABEL not in rows and REQUESTS_LABEL not in rows, rows
+    assert DISCLOSURES_LABEL not in page and REQUESTS_LABEL not in page
+    assert "Secret Service Bureau" not in page and "SSB-7" not in page
+    [mail] = outbox(template="account_deleted")
+    assert mail.recipient == signed_in.email
+    for body in (mail.body_text, mail.body_html):
+        assert DISCLOSURES_LABEL not in body and REQUESTS_LABEL not in body
+        assert "Secret Service Bureau" not in body and "SSB-7" not in body
+    assert_pseudonymised(app, signed_in)  # kept all the same, under a pseudonym
+
+
+def test_the_erasure_receipt_counts_only_what_the_customer_may_see(app, client, signed_in, place_order, outbox):
+    place_order(client)  # the card processor's record: visible
+    answer(app, signed_in, authority="Secret Service Bureau", reference="SSB-7", may_notify=False)
+    answer(app, signed_in, authority="Consumer Protection Office", reference="CPO-11", may_notify=True)
+    with app.app_context():  # a confidential request still open counts no more than an answered one
+        record_request(person=Person(signed_in.id, signed_in.email, True),
+                       **request_values(reference="SSB-8", may_notify=False))
+        db.session.commit()
+    assert len(disclosure_rows(app)) == 3 and count(app, LegalRequest) == 3
+    page = delete_account(client)
+    rows = receipt_rows(page)
+    assert rows[DISCLOSURES_LABEL] == ("Kept", 2), rows  # card processor + the notifiable answer
+    assert rows[REQUESTS_LABEL] == ("Kept", 1), rows
+    [mail] = outbox(template="account_deleted")
+    assert re.search(rf"{DISCLOSURES_LABEL}: kept \(2 items\)\.", mail.body_text), mail.body_text
+    assert re.search(rf"{REQUESTS_LABEL}: kept \(1 items?\)\.", mail.body_text), mail.body_text
+    assert "(3 items)" not in mail.body_text
+    assert_pseudonymised(app, signed_in)
+    assert len(disclosure_rows(app)) == 3 and count(app, LegalRequest) == 3
+
+
+# Authorities never receive other authorities' requests ------------------------------------------------
+
+
+def test_a_request_cannot_ask_for_other_authorities_requests(app, signed_in):
+    with app.app_context():
+        person = Person(signed_in.id, signed_in.email, True)
+        for scope in (["legal_requests"], ["orders", "legal_requests"]):
+            with pytest.raises(LegalRequestError) as raised:
+                record_request(person=person, **request_values(scope=scope))
+            assert set(raised.value.errors) == {"scope"}, scope
+        db.session.commit()
+    assert count(app, LegalRequest) == 0
+
+
+def test_other_authorities_requests_are_never_disclosed_to_an_authority(app, signed_in):
+    with app.app_context():
+        person = Person(signed_in.id, signed_in.email, True)
+        earlier = record_request(person=person, **request_values(reference="MP-1", scope=["orders"]))
+        answer_request(earlier, person)
+        request = record_request(person=person, **request_values(reference="MP-2", scope=["orders"]))
+        for fields, values in ((["legal_requests"], None), (["orders", "legal_requests"], None),
+                               (["legal_requests"], {"legal_requests": [{"authority": "Metropolitan Police"}]})):
+            with pytest.raises(UndeclaredField) as raised:
+                disclose("authority", fields, recipient_name="Another Bureau", values=values, email=signed_in.email,
+                         user_id=signed_in.id, legal_request_id=request.id)
+            assert "legal_requests" in str(raised.value)
+        db.session.commit()
+    assert [r.reference for r in disclosure_rows(app)] == ["MP-1"]  # only the answer to the first request
+
+
+# Retention ---------------------------------------------------------------------------------------------
+
+
+def test_purge_deletes_disclosure_records_older_than_three_years(app, runner):
+    ages = {"MP-old": 3 * 365 + 2, "MP-much-older": 9 * 365, "MP-recent": 3 * 365 - 2, "MP-new": 0}
+    with app.app_context():
+        for reference, days in ages.items():
+            disclose("logistics", ["name"], recipient_name="Kite Couriers", values={"name": "Ada"},
+                     email="ada@example.com", reference=reference)
+        db.session.commit()
+        for reference, days in ages.items():
+            db.session.execute(update(Disclosure).where(Disclosure.reference == reference)
+                               .values(created_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+    result = runner.invoke(args=["privacy", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "2 disclosure records" in result.output, result.output
+    assert sorted(r.reference for r in disclosure_rows(app)) == ["MP-new", "MP-recent"]
+    again = runner.invoke(args=["privacy", "purge"])
+    assert again.exit_code == 0 and "0 disclosure records" in again.output

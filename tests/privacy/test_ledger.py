@@ -5,6 +5,7 @@ one unbroken chain (on the SQLite file and on PostgreSQL).
 """
 
 import itertools
+import re
 import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -265,3 +266,21 @@ def test_thirty_browsers_deciding_at_once_make_one_chain(app):
         assert entries[0].prev_hash == GENESIS
         assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
         assert verify_ledger() == ledger.Verification(browsers, None)
+
+
+def test_the_cli_prints_the_head_hash_of_the_chain(app, runner):
+    empty = runner.invoke(args=["privacy", "verify-ledger"])
+    assert empty.exit_code == 0, empty.output
+    assert re.search(r"\bhead ([0-9a-f]{64})\b", empty.output).group(1) == GENESIS
+    ids = append_many(app, 12)
+    result = runner.invoke(args=["privacy", "verify-ledger"])
+    assert result.exit_code == 0, result.output
+    head = re.search(r"\bhead ([0-9a-f]{64})\b", result.output)
+    assert head, result.output
+    assert head.group(1) == stored(app, ids[-1]).hash
+    assert head.group(1) != stored(app, ids[-2]).hash
+    # One more entry moves the head: a chain cut back to an earlier entry no longer reaches it.
+    [last] = append_many(app, 1)
+    moved = runner.invoke(args=["privacy", "verify-ledger"])
+    assert re.search(r"\bhead ([0-9a-f]{64})\b", moved.output).group(1) == stored(app, last).hash
+    assert "13 entries" in moved.output

@@ -5,6 +5,7 @@ import email.policy
 import gc
 import warnings
 from datetime import timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.privacy.policy import (
     BODY_MAX,
+    PLACEHOLDERS,
     SUMMARY_MAX,
     PolicyAcknowledgement,
     PolicyError,
@@ -629,3 +631,77 @@ def test_unknown_versions_and_diffs_are_not_found(client, publish):
     assert client.get("/en/privacy/versions/2?diff=9").status_code == 404
     assert client.get("/en/privacy/versions/2?diff=one").status_code == 404
     assert client.get("/en/privacy/versions/2?diff=1").status_code == 200
+
+
+# When a version may take effect ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ago", [timedelta(minutes=10), timedelta(days=1), timedelta(days=20 * 365)],
+                         ids=["ten-minutes", "a-day", "twenty-years"])
+def test_a_version_cannot_take_effect_in_the_past(app, publish, outbox, customers, state, ago):
+    with pytest.raises(PolicyError) as raised:
+        publish(material=True, effective_at=utcnow() - ago)
+    assert set(raised.value.errors) == {"effective_at"}
+    assert str(raised.value.errors["effective_at"]) == "A new version cannot take effect in the past."
+    assert version_count(app) == 1
+    assert outbox() == []
+    assert (state().current, state().material) == (1, 1)
+
+
+def test_a_version_cannot_take_effect_before_the_version_published_before_it(app, publish, outbox, state):
+    upcoming = utcnow() + timedelta(days=10)
+    assert publish(material=True, effective_at=upcoming) == 2
+    for earlier in (upcoming - timedelta(days=5), upcoming - timedelta(seconds=1)):
+        with pytest.raises(PolicyError) as raised:
+            publish(effective_at=earlier)
+        assert set(raised.value.errors) == {"effective_at"}
+        assert "before the version published before it" in str(raised.value.errors["effective_at"])
+    assert version_count(app) == 2
+    assert publish(effective_at=upcoming + timedelta(days=1)) == 3  # after it is fine
+    assert state().current == 1
+
+
+def test_a_version_published_without_a_date_after_an_upcoming_one_takes_effect_no_earlier(app, publish, state):
+    upcoming = utcnow() + timedelta(days=10)
+    assert publish(material=True, effective_at=upcoming) == 2
+    assert publish() == 3  # "now" would put it in force before version 2
+    with app.app_context():
+        assert get_version(3).effective_at >= get_version(2).effective_at
+        assert policy_state(now=upcoming - timedelta(seconds=1)).current == 1
+        later = policy_state(now=upcoming + timedelta(seconds=1))
+        assert (later.current, later.material) == (3, 2)
+    assert (state().current, state().material) == (1, 1)  # version 1 stays in force until then
+
+
+@pytest.mark.parametrize("field", ["body_en", "body_zh", "summary_en", "summary_zh"])
+def test_an_unknown_placeholder_is_refused_with_its_field(app, publish, outbox, customers, field):
+    kind, code = field.split("_")
+    text = texts()[code][kind] + " {shop_owner}"
+    with pytest.raises(PolicyError) as raised:
+        publish(material=True, **{f"{code}_{kind}": text})
+    assert set(raised.value.errors) == {field}
+    assert "{shop_owner}" in str(raised.value.errors[field])
+    assert version_count(app) == 1
+    assert outbox() == []
+
+
+def test_every_known_placeholder_is_accepted_and_filled_in(app, client, publish):
+    every = " ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+    number = publish(en_body="Known: " + every, zh_body="已知：" + every, en_summary="For {shop_name}.",
+                     zh_summary="{shop_name}的摘要。")
+    page = client.get(f"/en/privacy/versions/{number}")
+    assert page.status_code == 200
+    assert "Known: " in page.text
+    assert not any(f"{{{name}}}" in page.text for name in PLACEHOLDERS)
+    assert escape(app.config["SHOP_NAME"]) in page.text
+
+
+def test_publish_command_refuses_a_day_in_the_past(app, runner, files, outbox, customers, state):
+    exit_code, output = invoke_ignoring_leaked_files(runner, publish_args(*files(), "--material",
+                                                                          "--effective", "2001-01-01"))
+    assert exit_code != 0, output
+    assert "Published" not in output
+    assert "effective_at" in output and "in the past" in output
+    assert version_count(app) == 1
+    assert outbox() == []
+    assert (state().current, state().material) == (1, 1)

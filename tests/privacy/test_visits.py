@@ -1,5 +1,6 @@
 """Visit records (only with analytics consent) and the daily page counter, through HTTP."""
 
+import hashlib
 import json
 import logging
 import re
@@ -12,7 +13,7 @@ from sqlalchemy import func, select, text, update
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.privacy import visits
-from storefront.privacy.visits import PageCount, VisitRecord, visitor_hash
+from storefront.privacy.visits import PageCount, PageVisitor, VisitRecord, visitor_hash
 from tests.conftest import PASSWORD
 
 CHROME = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -689,3 +690,261 @@ def test_an_order_page_is_counted_without_the_order_number(app, client, make_pro
     view(client, location)
     pages = list(counters(app))
     assert pages and not any(number in page for page in pages), pages
+
+
+# Unique-visitor digests cannot be joined to visit records ----------------------------------------------
+
+
+def page_visitor_rows(app) -> list[tuple]:
+    with app.app_context():
+        return [(day, digest) for day, digest in db.session.execute(select(PageVisitor.day, PageVisitor.digest))]
+
+
+def test_page_visitor_digests_cannot_be_joined_to_visit_records(app, client, new_browser):
+    """The digest comes from the cookie's token, which is stored nowhere: neither the stored visitor hash
+    (the old derivation) nor any other stored value reproduces it."""
+    other = new_browser()
+    for browser in (client, other):
+        accept(browser)
+    visited = {client: ["/en/", "/en/products", "/zh/products"], other: ["/en/products", "/en/privacy"]}
+    for browser, paths in visited.items():
+        for path in paths:
+            view(browser, path)
+    rows = page_visitor_rows(app)
+    assert len(rows) == 4  # (client: /, /products), (other: /products, /privacy)
+    digests = {digest for _day, digest in rows}
+    days = {day for day, _digest in rows}
+    pages = set(counters(app))
+    hashes = [r.visitor_hash for r in records(app)]
+    assert len(hashes) == 2
+    for day in days:
+        for page in pages:
+            for key in hashes:
+                for joined in (f"{day.isoformat()}|{page}|{key}", f"storefront-page-visitor:{day.isoformat()}|{page}|{key}"):
+                    assert hashlib.sha256(joined.encode()).hexdigest() not in digests, joined
+    # The documented derivation: sha256("storefront-page-visitor:<day>|<page>|<visitor cookie token>").
+    [day] = days  # (a test straddling midnight would see two days; the digests below use each row's own)
+    expected = set()
+    for browser, paths in visited.items():
+        token = cookie(browser, "visitor")
+        for page in {path[3:] or "/" for path in paths}:
+            expected.add(hashlib.sha256(f"storefront-page-visitor:{day.isoformat()}|{page}|{token}".encode()).hexdigest())
+    assert digests == expected
+
+
+# The visitor cookie lives from the last counted visit ------------------------------------------------------
+
+
+def visitor_set_cookie(response) -> str | None:
+    found = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("visitor=")]
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("days", [None, 7])
+def test_the_visitor_cookie_is_set_again_on_every_counted_page_view(make_app, days):
+    app = make_app(**({"VISIT_RETENTION_DAYS": days} if days else {}))
+    max_age = app.config["VISIT_RETENTION_DAYS"] * 86400
+    browser = as_browser(app.test_client())
+    accept(browser)
+    token = cookie(browser, "visitor")
+    for path in ("/en/", "/en/products", "/zh/privacy", "/en/products"):
+        header = visitor_set_cookie(view(browser, path))
+        assert header is not None, path
+        assert header.startswith(f"visitor={token};"), header  # the same token, only its life renewed
+        assert f"Max-Age={max_age}" in header and "HttpOnly" in header, header
+    assert record_of(app, browser).page_views == 4
+
+
+def test_no_visitor_cookie_for_a_visitor_without_consent(app, client, new_browser):
+    undecided, signal = new_browser(), new_browser()
+    for path in ("/en/", "/en/products"):
+        assert visitor_set_cookie(view(undecided, path)) is None
+        assert visitor_set_cookie(view(signal, path, headers={"Sec-GPC": "1"})) is None
+    # A browser that refused but still sends an old visitor cookie does not get it renewed.
+    accept(client)
+    view(client, "/en/")
+    token = cookie(client, "visitor")
+    refuse(client)
+    client.set_cookie("visitor", token)
+    for path in ("/en/", "/en/products"):
+        assert visitor_set_cookie(view(client, path)) is None
+    assert records(app) == []
+    assert views_of(app) == 7  # they were pages, counted in the daily counter
+
+
+def test_an_uncounted_response_does_not_renew_the_visitor_cookie(app, client):
+    accept(client)
+    view(client, "/en/")
+    for response in (client.get("/en/privacy/my-data.json"), client.get("/en/products/no-such-product"),
+                     client.get("/en/products", headers={"User-Agent": GOOGLEBOT})):
+        assert visitor_set_cookie(response) is None, response.status_code
+    assert record_of(app, client).page_views == 1
+
+
+# A shared browser: one person's browsing never lands in another's record ------------------------------------
+
+
+def test_signing_out_starts_a_new_visitor_and_the_next_customer_gets_a_record_of_their_own(app, client, auth,
+                                                                                           make_user):
+    first, second = make_user(), make_user()
+    accept(client)
+    view(client, "/en/")  # an unlinked record...
+    assert record_of(app, client).user_id is None
+    assert auth.login(first.email).status_code == 303
+    assert record_of(app, client).user_id == first.id  # ...is linked when the customer signs in
+    view(client, "/en/products")
+    view(client, "/en/account/")
+    first_record = record_of(app, client)
+    assert (first_record.user_id, first_record.page_views) == (first.id, 3)
+    first_token = cookie(client, "visitor")
+
+    response = auth.logout()
+    assert response.status_code == 303
+    header = visitor_set_cookie(response)
+    assert header is not None, response.headers.getlist("Set-Cookie")
+    anonymous_token = cookie(client, "visitor")
+    assert anonymous_token and anonymous_token != first_token and header.startswith(f"visitor={anonymous_token};")
+    view(client, "/en/")
+    view(client, "/en/products")
+    anonymous = record_of(app, client)
+    assert anonymous.id != first_record.id and anonymous.user_id is None and anonymous.page_views == 2
+
+    assert auth.login(second.email).status_code == 303
+    view(client, "/en/products")
+    view(client, "/en/cart")
+    mine = [r for r in records(app) if r.user_id == second.id]
+    assert len(mine) == 1 and mine[0].id != first_record.id
+    theirs = next(r for r in records(app) if r.id == first_record.id)
+    assert (theirs.user_id, theirs.page_views) == (first.id, 3)  # untouched by anyone after them
+
+
+@pytest.mark.parametrize("how", ["over_a_signed_in_customer", "after_the_session_ended"])
+def test_another_customer_signing_in_never_adds_to_the_previous_customers_record(app, client, auth, make_user,
+                                                                                how):
+    first, second = make_user(), make_user()
+    accept(client)
+    assert auth.login(first.email).status_code == 303
+    view(client, "/en/")
+    view(client, "/en/products")
+    first_token = cookie(client, "visitor")
+    first_record = record_of(app, client)
+    assert (first_record.user_id, first_record.page_views) == (first.id, 2)
+    if how == "after_the_session_ended":
+        client.delete_cookie("session")  # the browser was closed: the visitor cookie outlives the session
+        view(client, "/en/")  # still this browser's record (nobody is signed in to say otherwise)
+        first_record = record_of(app, client)
+        assert first_record.page_views == 3
+    response = auth.login(second.email)
+    assert response.status_code == 303
+    header = visitor_set_cookie(response)
+    assert header is not None and cookie(client, "visitor") != first_token
+    for path in ("/en/", "/en/products", "/en/account/"):
+        view(client, path)
+    second_records = [r for r in records(app) if r.user_id == second.id]
+    assert len(second_records) == 1
+    assert second_records[0].id != first_record.id and second_records[0].page_views == 3
+    theirs = next(r for r in records(app) if r.id == first_record.id)
+    assert (theirs.user_id, theirs.page_views) == (first.id, first_record.page_views)
+    # The second customer's privacy centre shows only their own record (before this page is counted).
+    page = view(client, "/en/account/privacy").text
+    assert len(re.findall(r"\d+ visits?\s*·\s*\d+ pages? viewed", page)) == 1
+    assert re.search(r"1 visit\s*·\s*3 pages viewed", page)
+
+
+def test_the_same_customer_signing_in_again_keeps_the_record(app, client, auth, make_user):
+    user = make_user()
+    accept(client)
+    assert auth.login(user.email).status_code == 303
+    view(client, "/en/")
+    token = cookie(client, "visitor")
+    client.delete_cookie("session")
+    response = auth.login(user.email)
+    assert response.status_code == 303
+    assert visitor_set_cookie(response) is None and cookie(client, "visitor") == token
+    view(client, "/en/")
+    [record] = records(app)
+    assert (record.user_id, record.page_views) == (user.id, 2)
+
+
+# Scripts are not visitors ------------------------------------------------------------------------------------
+
+
+SCRIPT_AGENTS = ["curl/8.0", "Wget/1.21", "python-requests/2.31", "Go-http-client/1.1", "Python-urllib/3.11"]
+
+
+@pytest.mark.parametrize("agent", SCRIPT_AGENTS)
+def test_a_script_is_not_counted_even_with_consent(app, client, agent):
+    accept(client)
+    view(client, "/en/")  # the record exists: a script with the same cookies must not add to it
+    before_record, before_views = record_of(app, client).page_views, views_of(app)
+    for path in ("/en/products", "/en/"):
+        assert client.get(path, headers={"User-Agent": agent}).status_code == 200
+    assert record_of(app, client).page_views == before_record
+    assert views_of(app) == before_views
+    view(client, "/en/products")  # a browser is
+    assert record_of(app, client).page_views == before_record + 1
+    assert views_of(app) == before_views + 1
+
+
+@pytest.mark.parametrize("agent", SCRIPT_AGENTS)
+def test_a_script_that_accepted_gets_no_record(app, new_browser, agent):
+    script = new_browser(agent)
+    accept(script)
+    view(script, "/en/products")
+    assert records(app) == [] and views_of(app) == 0
+
+
+def publish_material_version(app) -> int:
+    from storefront.database import write_transaction
+    from storefront.privacy.policy import publish_version
+
+    with app.app_context(), write_transaction():
+        version = publish_version({"en": {"body": "Version two.", "summary": "We changed things."},
+                                   "zh": {"body": "第二版。", "summary": "我们作了修改。"}}, material=True)
+        db.session.commit()
+        return version.number
+
+
+def test_signing_out_while_the_consent_awaits_renewal_still_leaves_the_record_behind(app, client, auth, make_user):
+    """A material policy change voids the consent until it is given again; the account's record must still
+    stay with the account when it signs out, not continue with whoever accepts next on this browser."""
+    user = make_user()
+    accept(client)
+    assert auth.login(user.email).status_code == 303
+    view(client, "/en/")
+    view(client, "/en/products")
+    theirs = record_of(app, client)
+    assert (theirs.user_id, theirs.page_views) == (user.id, 2)
+    publish_material_version(app)
+    assert "consent-banner" in view(client, "/en/").text  # the consent awaits renewal
+    assert auth.logout().status_code == 303
+    accept(client)  # the next person on this browser accepts the new policy
+    view(client, "/en/")
+    view(client, "/en/cart")
+    after = next(r for r in records(app) if r.id == theirs.id)
+    assert (after.user_id, after.page_views) == (user.id, 2), "another person's browsing landed in the account's record"
+    mine = record_of(app, client)
+    assert mine.id != theirs.id and mine.user_id is None and mine.page_views == 2
+
+
+def test_another_customer_accepting_after_a_policy_change_never_takes_over_the_previous_record(app, client, auth,
+                                                                                              make_user):
+    """The first customer's session ended with their record still the browser's, while the consent awaits
+    renewal; the next customer signs in and accepts: their browsing must not join, or claim, that record."""
+    first, second = make_user(), make_user()
+    accept(client)
+    assert auth.login(first.email).status_code == 303
+    view(client, "/en/")
+    theirs = record_of(app, client)
+    assert (theirs.user_id, theirs.page_views) == (first.id, 1)
+    publish_material_version(app)
+    client.delete_cookie("session")  # the browser was closed
+    assert auth.login(second.email).status_code == 303
+    accept(client)
+    view(client, "/en/")
+    view(client, "/en/products")
+    after = next(r for r in records(app) if r.id == theirs.id)
+    assert (after.user_id, after.page_views) == (first.id, 1), "the first customer's record went to the second"
+    [mine] = [r for r in records(app) if r.user_id == second.id]
+    assert mine.id != theirs.id and mine.page_views == 2
