@@ -80,3 +80,17 @@ def test_the_email_can_register_again_after_deletion(client, signed_in):
 
 def test_deleted_page_without_a_receipt_goes_home(client):
     assert client.get("/en/account/deleted").status_code == 302
+
+
+def test_the_erasure_receipt_mail_is_written_in_the_customers_language(client, make_user, auth, outbox):
+    """A Chinese-speaking customer's receipt counts items in Chinese (the plural form takes the count)."""
+    customer = make_user(preferred_locale="zh")
+    auth.login(customer.email)
+    client.post("/zh/account/addresses/new", data={
+        "recipient": "欧阳 娜娜", "phone": "13800138000", "country": "CN", "region": "浙江省", "city": "杭州市",
+        "line1": "文三路 90 号", "postal_code": "310012"})
+    response = client.post("/zh/account/delete", data={"password": customer.password})
+    assert response.status_code == 303
+    [receipt_mail] = outbox(template="account_deleted")
+    assert receipt_mail.locale == "zh"
+    assert "已删除（1 项）" in receipt_mail.body_text
