@@ -148,24 +148,48 @@ def render_text(text: PolicyText, values: dict[str, str]) -> Markup:
 
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str  # "same", "added" or "removed"
-    text: str
+    """One block of a comparison: "added" or "removed" text, an unchanged "heading" kept for
+    orientation, or a run of `count` "unchanged" blocks left out."""
+
+    kind: str
+    text: str = ""
+    count: int = 0
+
+    @property
+    def html(self) -> Markup:
+        return render_markdown(self.text)
 
 
 def diff_texts(old: PolicyText, new: PolicyText, values: dict[str, str]) -> list[DiffLine]:
-    """What changed between two texts, paragraph by paragraph (Markdown source, settings filled in)."""
+    """What changed between two texts, block by block (settings filled in). Unchanged blocks are
+    left out, except the headings, so each change shows under its section."""
     def blocks(text: PolicyText) -> list[str]:
         body = fill_placeholders(text.body, values)
         return [block.strip() for block in re.split(r"\n\s*\n", body) if block.strip()]
 
     before, after = blocks(old), blocks(new)
     lines: list[DiffLine] = []
+    skipped = 0
+
+    def flush() -> None:
+        nonlocal skipped
+        if skipped:
+            lines.append(DiffLine("unchanged", count=skipped))
+            skipped = 0
+
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
         if tag == "equal":
-            lines.extend(DiffLine("same", block) for block in before[i1:i2])
+            for block in before[i1:i2]:
+                if block.startswith("#"):
+                    flush()
+                    lines.append(DiffLine("heading", block))
+                else:
+                    skipped += 1
             continue
+        flush()
         lines.extend(DiffLine("removed", block) for block in before[i1:i2])
         lines.extend(DiffLine("added", block) for block in after[j1:j2])
+    flush()
     return lines
 
 
