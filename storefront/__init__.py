@@ -5,11 +5,11 @@ from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from storefront import account, cart, catalog, cli, config, i18n, notifications, ops, payments, policy, security
+from storefront import account, admin, cart, catalog, cli, config, i18n, notifications, ops, payments, policy, security
 from storefront.database import reset_write_intent, set_write_intent
 from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate
 
-BLUEPRINTS = (ops.bp, catalog.bp, account.bp, policy.bp, cart.bp)
+BLUEPRINTS = (ops.bp, catalog.bp, account.bp, policy.bp, cart.bp, admin.bp)
 
 ERROR_MESSAGES = {
     400: (_l("Bad request"), _l("Something in that request was not right. Please go back and try again.")),

@@ -10,7 +10,11 @@ from cryptography.fernet import Fernet
 from flask import current_app
 from flask.cli import AppGroup
 
-from storefront.account.services import purge_unconfirmed_accounts
+from storefront.account.forms import password_problem
+from storefront.account.services import (
+    RoleError, create_or_promote_owner, find_user_by_email, is_valid_email, purge_unconfirmed_accounts,
+)
+from storefront.privacy import audit
 from storefront.cart.services import purge_expired_carts
 from storefront.database import truncate_sqlite_wal, write_transaction
 from storefront.extensions import db
@@ -29,6 +33,32 @@ EXTRACT_KEYWORDS = ("-k", "_l", "-k", "_lp:1c,2")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogues (pybabel).")
 keys = AppGroup("keys", help="Data-encryption keys for personal data at rest.")
 privacy = AppGroup("privacy", help="Privacy housekeeping.")
+
+
+@click.command("create-owner")
+@click.argument("email")
+def create_owner_command(email):
+    """Create the shop owner's account, or make an existing account the owner.
+
+    A new account takes its password from STOREFRONT_OWNER_PASSWORD, or asks for it; an existing
+    account keeps its password.
+    """
+    with write_transaction():
+        existing = find_user_by_email(email) if is_valid_email(email) else None
+        password = None
+        if existing is None:
+            password = current_app.config.get("OWNER_PASSWORD") or click.prompt(
+                "Password for the owner", hide_input=True, confirmation_prompt=True)
+            problem = password_problem(password)
+            if problem:
+                raise click.ClickException(str(problem))
+        try:
+            user, created = create_or_promote_owner(email, password)
+        except RoleError as error:
+            raise click.ClickException(str(error)) from None
+        audit.record("role.grant", actor_id=None, subject_user_id=user.id, detail="owner")
+        db.session.commit()
+    click.echo(f"{'Created' if created else 'Promoted'} the owner account {user.email}.")
 
 
 @click.command("seed-demo")
@@ -151,5 +181,5 @@ def privacy_verify_ledger():
 
 
 def register(app) -> None:
-    for command in (seed_demo_command, translate, keys, privacy):
+    for command in (create_owner_command, seed_demo_command, translate, keys, privacy):
         app.cli.add_command(command)

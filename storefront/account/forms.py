@@ -73,14 +73,20 @@ def email_format(form, field) -> None:
         raise ValidationError(_l("Enter an email address like name@example.com."))
 
 
-def strong_password(form, field) -> None:
-    password = normalise_password(field.data or "")
+def password_problem(raw: str):
+    """Why a new password is refused (translated), or None."""
+    password = normalise_password(raw or "")
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise ValidationError(
-            _l("Use %(min)d to %(max)d characters. A few unrelated words make a good password.",
-               min=PASSWORD_MIN, max=PASSWORD_MAX))
+        return _l("Use %(min)d to %(max)d characters. A few unrelated words make a good password.",
+                  min=PASSWORD_MIN, max=PASSWORD_MAX)
     if is_common_password(password):
-        raise ValidationError(_l("This password is too common and easy to guess. Choose another one."))
+        return _l("This password is too common and easy to guess. Choose another one.")
+    return None
+
+
+def strong_password(form, field) -> None:
+    if problem := password_problem(field.data):
+        raise ValidationError(problem)
 
 
 def email_field(label=None):

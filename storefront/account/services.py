@@ -303,6 +303,59 @@ def is_over_minimum_age(birth_date: date, today: date | None = None) -> bool:
     return age_on(birth_date, today or utcnow().date()) >= MINIMUM_AGE
 
 
+class RoleError(ValueError):
+    """A role change that cannot be made; the message is translated."""
+
+
+def staff_members() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role.in_(("staff", "owner"))).order_by(User.role, User.email)))
+
+
+def grant_staff(email: str) -> User:
+    """Make a confirmed customer account staff. Flushes. Raises RoleError."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_confirmed:
+        raise RoleError(_l("There is no confirmed account with this email address. Ask the person to register "
+                           "and confirm their address first."))
+    if user.role != "customer":
+        raise RoleError(_l("This account is already staff or the owner."))
+    user.role = "staff"
+    db.session.flush()
+    return user
+
+
+def revoke_staff(user_id: int) -> User:
+    """Make a staff account a customer again and end its sessions. Flushes. Raises RoleError."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role != "staff":
+        raise RoleError(_l("This account is not staff."))
+    user.role = "customer"
+    user.end_sessions()
+    db.session.flush()
+    return user
+
+
+def create_or_promote_owner(email: str, password: str | None) -> tuple[User, bool]:
+    """The shop owner: a new confirmed account with the password, or an existing account promoted
+    (its password unchanged). Returns (user, created). Flushes. Raises RoleError for a bad address."""
+    if not is_valid_email(email):
+        raise RoleError(_l("Enter an email address like name@example.com."))
+    user = find_user_by_email(email)
+    if user is not None:
+        user.role = "owner"
+        if not user.is_confirmed:
+            user.email_confirmed_at = utcnow()  # the operator vouches for the address
+        db.session.flush()
+        return user, False
+    if password is None:
+        raise RoleError(_l("A new owner account needs a password."))
+    user = User(email=canonical_email(email), password_hash=hash_password(password), role="owner",
+                email_confirmed_at=utcnow(), preferred_locale=current_app.config["DEFAULT_LOCALE"])
+    db.session.add(user)
+    db.session.flush()
+    return user, True
+
+
 def person_of(user: User) -> Person:
     """The account as the privacy registry knows a person."""
     return Person(user.id, user.email, user.is_confirmed)

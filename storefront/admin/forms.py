@@ -1,0 +1,37 @@
+"""Admin forms: every message translated."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Length, Optional
+
+from storefront.account.forms import email_format
+from storefront.privacy.audit import ACTIONS
+
+
+class GrantStaffForm(FlaskForm):
+    email = EmailField(_l("Email address of the account"),
+                       [DataRequired(_l("Enter the email address of the account.")), Length(max=254), email_format],
+                       description=_l("The person must have registered and confirmed their address."))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), choices=[], validate_choice=False, validators=[Optional()])
+    actor = SelectField(_l("Staff member"), choices=[], validate_choice=False, validators=[Optional()])
+    day_from = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
+    day_to = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
+
+    def fill_choices(self, staff) -> None:
+        self.action.choices = [SelectChoice("", _l("All actions"))] + [
+            SelectChoice(key, label) for key, label in ACTIONS.items()]
+        self.actor.choices = [SelectChoice("", _l("Everyone"))] + [
+            SelectChoice(str(user.id), user.email) for user in staff]

@@ -1,0 +1,126 @@
+"""The admin area: every view is for staff and the owner only; some for the owner alone."""
+
+import functools
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from storefront.account import services as accounts
+from storefront.account.models import User
+from storefront.admin.forms import ActionForm, AuditFilterForm, GrantStaffForm
+from storefront.cart.models import Order
+from storefront.extensions import db, login_manager
+from storefront.i18n import LANG_PREFIX
+from storefront.privacy import audit
+from storefront.privacy.legal import LegalRequest
+
+bp = Blueprint("admin", __name__, template_folder="templates", url_prefix=f"{LANG_PREFIX}/admin")
+PER_PAGE = 50
+
+
+@bp.before_request
+def staff_only():
+    """Checked before every admin view, GET and POST: anonymous → sign-in, customers → 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_staff:
+        abort(403)
+    return None
+
+
+@bp.after_request
+def private(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def owner_only(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user.role != "owner":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.get("/")
+def dashboard():
+    to_ship = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "paid"))
+    open_requests = db.session.scalar(
+        select(func.count()).select_from(LegalRequest).where(LegalRequest.status == "received"))
+    return render_template("admin/dashboard.html", to_ship=to_ship, open_requests=open_requests)
+
+
+# Staff (owner only) ---------------------------------------------------------------------------------
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+@owner_only
+def staff():
+    form = GrantStaffForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.grant_staff(form.email.data)
+        except accounts.RoleError as error:
+            form.email.errors.append(str(error))
+        else:
+            audit.record("role.grant", actor_id=current_user.id, subject_user_id=user.id, detail="staff")
+            db.session.commit()
+            flash(_("%(email)s is now staff.", email=user.email), "success")
+            return redirect(url_for("admin.staff"), 303)
+    page = render_template("admin/staff.html", form=form, members=accounts.staff_members(), revoke=ActionForm())
+    return page, 422 if form.is_submitted() else 200
+
+
+@bp.post("/staff/<int:user_id>/revoke")
+@owner_only
+def revoke_staff(user_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        user = accounts.revoke_staff(user_id)
+    except accounts.RoleError:
+        abort(404)
+    audit.record("role.revoke", actor_id=current_user.id, subject_user_id=user.id, detail="staff")
+    db.session.commit()
+    flash(_("%(email)s is no longer staff.", email=user.email), "success")
+    return redirect(url_for("admin.staff"), 303)
+
+
+# The audit log (owner only) ---------------------------------------------------------------------------
+
+
+@bp.get("/audit")
+@owner_only
+def audit_log():
+    members = accounts.staff_members()
+    form = AuditFilterForm(request.args)
+    form.fill_choices(members)
+    valid = form.validate()  # a malformed date is shown as an error and left out of the filter
+    action = form.action.data if form.action.data in audit.ACTIONS else None
+    actor = int(form.actor.data) if (form.actor.data or "").isdigit() and len(form.actor.data) < 10 else None
+    page = _page_number()
+    entries, total = audit.search(action=action, actor_id=actor,
+                                  day_from=form.day_from.data if valid or not form.day_from.errors else None,
+                                  day_to=form.day_to.data if valid or not form.day_to.errors else None,
+                                  page=page, per_page=PER_PAGE)
+    people = _emails({e.actor_id for e in entries} | {e.subject_user_id for e in entries})
+    return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), people=people, actions=audit.ACTIONS,
+                           details=audit.DETAIL_LABELS)
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+def _emails(user_ids) -> dict[int, str]:
+    ids = [i for i in user_ids if i is not None]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
