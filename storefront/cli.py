@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from cryptography.fernet import Fernet
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from storefront.account.forms import password_problem
 from storefront.account.services import (
@@ -37,6 +37,7 @@ privacy = AppGroup("privacy", help="Privacy housekeeping.")
 
 @click.command("create-owner")
 @click.argument("email")
+@with_appcontext
 def create_owner_command(email):
     """Create the shop owner's account, or make an existing account the owner.
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectChoice, SelectField
+from wtforms import BooleanField, DateField, EmailField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from storefront.account.forms import email_format
@@ -35,3 +35,17 @@ class AuditFilterForm(FlaskForm):
             SelectChoice(key, label) for key, label in ACTIONS.items()]
         self.actor.choices = [SelectChoice("", _l("Everyone"))] + [
             SelectChoice(str(user.id), user.email) for user in staff]
+
+
+class PolicyForm(FlaskForm):
+    """A new version of the privacy policy: both texts and both summaries are required."""
+
+    body_en = TextAreaField(_l("Policy text in English (Markdown)"), [DataRequired(_l("Please write this text."))])
+    body_zh = TextAreaField(_l("Policy text in Chinese (Markdown)"), [DataRequired(_l("Please write this text."))])
+    summary_en = TextAreaField(_l("What changed, in English"), [DataRequired(_l("Please write this text."))],
+                               description=_l("Shown with the version and emailed to customers for a material change."))
+    summary_zh = TextAreaField(_l("What changed, in Chinese"), [DataRequired(_l("Please write this text."))])
+    material = BooleanField(_l("This is a material change: ask everyone's consent again, remind signed-in "
+                               "customers and email every customer"))
+    effective = DateField(_l("Takes effect on"), [Optional()], format="%Y-%m-%d",
+                          description=_l("Leave empty to publish with effect from now."))

@@ -1,6 +1,7 @@
 """The admin area: every view is for staff and the owner only; some for the owner alone."""
 
 import functools
+from datetime import datetime, time, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,10 +10,13 @@ from sqlalchemy import func, select
 
 from storefront.account import services as accounts
 from storefront.account.models import User
-from storefront.admin.forms import ActionForm, AuditFilterForm, GrantStaffForm
+from storefront.admin.forms import ActionForm, AuditFilterForm, GrantStaffForm, PolicyForm
 from storefront.cart.models import Order
 from storefront.extensions import db, login_manager
-from storefront.i18n import LANG_PREFIX
+from storefront.database import utcnow
+from storefront.i18n import LANG_PREFIX, LANGUAGES
+from storefront.policy.services import policy_values
+from storefront.privacy import policy as policy_service
 from storefront.privacy import audit
 from storefront.privacy.legal import LegalRequest
 
@@ -124,3 +128,63 @@ def _emails(user_ids) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
+
+
+# The privacy policy (owner only) -------------------------------------------------------------------------
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+@owner_only
+def policy():
+    current = policy_service.current_version()
+    form = PolicyForm()
+    if request.method == "GET" and current is not None:
+        for code in LANGUAGES:
+            getattr(form, f"body_{code}").data = current.text(code).body
+    preview = None
+    if form.validate_on_submit():
+        texts = {code: {"body": getattr(form, f"body_{code}").data, "summary": getattr(form, f"summary_{code}").data}
+                 for code in LANGUAGES}
+        effective_at = _effective_at(form.effective.data)
+        if request.form.get("action") == "publish":
+            try:
+                version = policy_service.publish_version(texts, material=form.material.data, effective_at=effective_at)
+            except policy_service.PolicyError as error:
+                _attach_errors(form, error.errors)
+            else:
+                audit.record("policy.publish", actor_id=current_user.id, detail=str(version.number))
+                db.session.commit()
+                flash(_("Version %(number)d of the privacy policy is published.", number=version.number), "success")
+                return redirect(url_for("admin.policy"), 303)
+        else:
+            preview = _preview(current, texts)
+    status = 422 if form.errors else 200
+    page = render_template("admin/policy.html", form=form, current=current, preview=preview,
+                           versions=policy_service.all_versions())
+    return page, status
+
+
+def _effective_at(day):
+    if day is None or day == utcnow().date():
+        return None  # today: from now on
+    return datetime.combine(day, time.min, timezone.utc)  # a past day is refused by the service
+
+
+def _attach_errors(form: PolicyForm, errors: dict) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name if name != "effective_at" else "effective", None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+
+
+def _preview(current, texts: dict) -> dict:
+    """Per language: the new text rendered and what changed against the version in force."""
+    preview = {}
+    for code in LANGUAGES:
+        draft = policy_service.PolicyText(locale=code, body=texts[code]["body"], summary=texts[code]["summary"])
+        values = policy_values(code)
+        preview[code] = {
+            "changes": policy_service.diff_texts(current.text(code), draft, values) if current else [],
+            "summary": policy_service.summary_html(draft),
+        }
+    return preview

@@ -2,21 +2,22 @@
 the terms of sale, shipping and returns."""
 
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from storefront.database import utcnow
 from storefront.extensions import db, limiter
-from storefront.i18n import LANG_PREFIX, LANGUAGES, money, request_language, safe_next
+from storefront.i18n import LANG_PREFIX, money, request_language, safe_next
 from storefront.payments.processors import processor_display_name
 from storefront.policy import tracking
 from storefront.policy.forms import ConsentForm, NextForm
+from storefront.policy.services import LANGUAGE_NAMES, idle_minutes, policy_values
 from storefront.privacy import consent as ledger
 from storefront.privacy import legal, visits
 from storefront.privacy.policy import (
     PolicyVersion,
-    PLACEHOLDERS, acknowledge as record_acknowledgement, all_versions, current_version, diff_texts, get_version,
+    acknowledge as record_acknowledgement, all_versions, current_version, diff_texts, get_version,
     needs_acknowledgement, render_text, summary_html,
 )
 
@@ -27,7 +28,6 @@ STATIC_PAGES = {
     "shipping": _l("Shipping"),
     "returns": _l("Returns and warranty"),
 }
-LANGUAGE_NAMES = {"en": _l("English"), "zh": _l("Chinese")}
 
 bp.after_app_request(tracking.count_page_view)
 
@@ -52,27 +52,6 @@ def policy_reminder() -> bool:
         g.policy_reminder = needs_acknowledgement(current_user.id, current_user.created_at,
                                                   tracking.current_policy_state())
     return g.policy_reminder
-
-
-def policy_values(locale: str) -> dict[str, str]:
-    """The shop's settings that the policy text names, in the text's language."""
-    config = current_app.config
-    with force_locale(LANGUAGES[locale].babel):
-        prevailing = str(LANGUAGE_NAMES[config["PREVAILING_LOCALE"]])
-        processor = str(processor_display_name())
-    values = {
-        "shop_name": config["SHOP_NAME"], "shop_email": config["SHOP_EMAIL"], "shop_address": config["SHOP_ADDRESS"],
-        "logistics_company": config["LOGISTICS_COMPANY"], "card_processor": processor,
-        "visit_retention_days": str(config["VISIT_RETENTION_DAYS"]),
-        "visit_idle_minutes": str(idle_minutes()),
-        "prevailing_language": prevailing,
-    }
-    assert set(values) == set(PLACEHOLDERS), "every placeholder a policy may use has a value"  # noqa: S101
-    return values
-
-
-def idle_minutes() -> int:
-    return max(1, current_app.config["VISIT_IDLE_SECONDS"] // 60)
 
 
 def _no_store(response):
