@@ -1,15 +1,17 @@
 """The admin area: every view is for staff and the owner only; some for the owner alone."""
 
 import functools
+from decimal import Decimal
 from datetime import datetime, time, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from storefront.account import services as accounts
 from storefront.account.models import User
+from storefront.admin import stats
 from storefront.admin.forms import ActionForm, AuditFilterForm, GrantStaffForm, PolicyForm
 from storefront.cart.models import Order
 from storefront.extensions import db, login_manager
@@ -18,6 +20,7 @@ from storefront.i18n import LANG_PREFIX, LANGUAGES
 from storefront.policy.services import policy_values
 from storefront.privacy import policy as policy_service
 from storefront.privacy import audit
+from storefront.privacy.disclosures import disclose
 from storefront.privacy.legal import LegalRequest
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix=f"{LANG_PREFIX}/admin")
@@ -188,3 +191,49 @@ def _preview(current, texts: dict) -> dict:
             "summary": policy_service.summary_html(draft),
         }
     return preview
+
+
+# Statistics (staff) and the advertising partners' export (owner) -------------------------------------------
+
+
+@bp.get("/stats")
+def statistics():
+    try:
+        day_from, day_to = stats.parse_range(request.args.get("from"), request.args.get("to"), utcnow().date())
+        refused = False
+    except stats.BadRange:
+        day_from, day_to = stats.parse_range(None, None, utcnow().date())
+        refused = True
+    pages = stats.page_rows(day_from, day_to)
+    orders = stats.order_days(day_from, day_to)
+    views = stats.daily_views(pages, day_from, day_to)
+    order_counts = {day.day: day.orders for day in orders}
+    days = [day for day, _views in views]
+    return render_template(
+        "admin/stats.html", day_from=day_from, day_to=day_to, refused=refused,
+        views_chart=stats.chart(views), orders_chart=stats.chart([(d, order_counts.get(d, 0)) for d in days]),
+        top_pages=stats.top_pages(pages), orders=orders, top_products=stats.top_products(day_from, day_to),
+        total_views=sum(v for _d, v in views), total_orders=sum(o.orders for o in orders),
+        total_revenue=sum((o.total for o in orders), Decimal("0")),
+    ), 400 if refused else 200
+
+
+@bp.get("/stats/export.csv")
+@owner_only
+def partner_export():
+    kind = request.args.get("kind", "pages")
+    if kind not in stats.FIELDS:
+        abort(400)
+    try:
+        day_from, day_to = stats.parse_range(request.args.get("from"), request.args.get("to"), utcnow().date())
+    except stats.BadRange:
+        abort(400)
+    body = stats.partner_csv(kind, day_from, day_to)
+    reference = f"{kind} {day_from.isoformat()}..{day_to.isoformat()}"
+    disclose("advertising_partner", stats.FIELDS[kind], recipient_name=_("Advertising partners"),
+             reference=reference, staff_id=current_user.id)
+    audit.record("export", actor_id=current_user.id, detail=f"partner export: {reference}")
+    db.session.commit()
+    filename = f"{kind}-{day_from.isoformat()}-{day_to.isoformat()}.csv"
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"})
