@@ -11,7 +11,6 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.privacy.audit import AuditEntry
 from storefront.privacy.disclosures import Disclosure
-from tests.cart.conftest import add, buy  # noqa: F401 - fixtures, reused
 
 UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"}
 
