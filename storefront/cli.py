@@ -44,8 +44,10 @@ def create_owner_command(email):
     A new account takes its password from STOREFRONT_OWNER_PASSWORD, or asks for it; an existing
     account keeps its password.
     """
+    if not is_valid_email(email):
+        raise click.ClickException("Enter an email address like name@example.com.")
     with write_transaction():
-        existing = find_user_by_email(email) if is_valid_email(email) else None
+        existing = find_user_by_email(email)
         password = None
         if existing is None:
             password = current_app.config.get("OWNER_PASSWORD") or click.prompt(

@@ -326,7 +326,7 @@ def grant_staff(email: str) -> User:
 
 def revoke_staff(user_id: int) -> User:
     """Make a staff account a customer again and end its sessions. Flushes. Raises RoleError."""
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id < MAX_ID else None
     if user is None or user.role != "staff":
         raise RoleError(_l("This account is not staff."))
     user.role = "customer"

@@ -109,7 +109,8 @@ def audit_log():
     form.fill_choices(members)
     valid = form.validate()  # a malformed date is shown as an error and left out of the filter
     action = form.action.data if form.action.data in audit.ACTIONS else None
-    actor = int(form.actor.data) if (form.actor.data or "").isdigit() and len(form.actor.data) < 10 else None
+    raw_actor = form.actor.data or ""
+    actor = int(raw_actor) if raw_actor.isascii() and raw_actor.isdigit() and len(raw_actor) < 10 else None
     page = _page_number()
     entries, total = audit.search(action=action, actor_id=actor,
                                   day_from=form.day_from.data if valid or not form.day_from.errors else None,
@@ -117,6 +118,7 @@ def audit_log():
                                   page=page, per_page=PER_PAGE)
     people = _emails({e.actor_id for e in entries} | {e.subject_user_id for e in entries})
     return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
+                           first_page_args={**request.args.to_dict(), "page": 1},
                            pages=max(1, -(-total // PER_PAGE)), people=people, actions=audit.ACTIONS,
                            details=audit.DETAIL_LABELS)
 

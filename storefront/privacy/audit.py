@@ -67,7 +67,7 @@ def search(*, action: str | None = None, actor_id: int | None = None, day_from: 
         conditions.append(AuditEntry.actor_id == actor_id)
     if day_from:
         conditions.append(AuditEntry.created_at >= datetime.combine(day_from, time.min, timezone.utc))
-    if day_to:
+    if day_to and day_to < date.max:
         conditions.append(AuditEntry.created_at < datetime.combine(day_to + timedelta(days=1), time.min, timezone.utc))
     total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
     rows = db.session.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc())
