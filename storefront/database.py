@@ -3,8 +3,10 @@
 import contextlib
 import contextvars
 import logging
-import time
-from datetime import datetime, timezone
+import math
+import time as clock
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import DateTime, MetaData, Numeric, event
@@ -30,6 +32,45 @@ _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_inte
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def utc_day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """[start, end) in UTC for the whole days from `first` to `last` (either may be open; the last
+    representable day has no end bound instead of overflowing)."""
+    start = datetime.combine(first, time.min, timezone.utc) if first else None
+    end = datetime.combine(last + timedelta(days=1), time.min, timezone.utc) if last and last < date.max else None
+    return start, end
+
+
+@dataclass
+class Page:
+    """One page of a listing: the rows, where it is, and the links it needs (macros/_pagination.html)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return 1 < self.page <= self.pages
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def past_the_end(self) -> bool:
+        return self.page > self.pages
+
+
+def parse_page(raw: str | None) -> int:
+    """A `page` query value; anything malformed is page 1 (CONTRACT.md)."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
 
 
 class UTCDateTime(TypeDecorator):
@@ -116,7 +157,7 @@ def truncate_sqlite_wal(engine) -> None:
             busy, _pages, _moved = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if not busy:
                 return
-            time.sleep(0.05 * (attempt + 1))  # a reader holds an older snapshot; it ends soon
+            clock.sleep(0.05 * (attempt + 1))  # a reader holds an older snapshot; it ends soon
         logging.getLogger(__name__).warning("WAL checkpoint stayed busy; erased rows remain in the WAL until the next one")
     finally:
         connection.close()

@@ -30,6 +30,13 @@ class AuditFilterForm(FlaskForm):
     day_from = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     day_to = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
 
+    def action_key(self) -> str | None:
+        return self.action.data if self.action.data in ACTIONS else None
+
+    def actor_id(self) -> int | None:
+        raw = self.actor.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
     def fill_choices(self, staff) -> None:
         self.action.choices = [SelectChoice("", _l("All actions"))] + [
             SelectChoice(key, label) for key, label in ACTIONS.items()]

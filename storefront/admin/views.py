@@ -15,7 +15,7 @@ from storefront.admin import stats
 from storefront.admin.forms import ActionForm, AuditFilterForm, GrantStaffForm, PolicyForm
 from storefront.cart.models import Order
 from storefront.extensions import db, login_manager
-from storefront.database import utcnow
+from storefront.database import parse_page, utcnow
 from storefront.i18n import LANG_PREFIX, LANGUAGES
 from storefront.policy.services import policy_values
 from storefront.privacy import policy as policy_service
@@ -104,28 +104,15 @@ def revoke_staff(user_id: int):
 @bp.get("/audit")
 @owner_only
 def audit_log():
-    members = accounts.staff_members()
     form = AuditFilterForm(request.args)
-    form.fill_choices(members)
-    valid = form.validate()  # a malformed date is shown as an error and left out of the filter
-    action = form.action.data if form.action.data in audit.ACTIONS else None
-    raw_actor = form.actor.data or ""
-    actor = int(raw_actor) if raw_actor.isascii() and raw_actor.isdigit() and len(raw_actor) < 10 else None
-    page = _page_number()
-    entries, total = audit.search(action=action, actor_id=actor,
-                                  day_from=form.day_from.data if valid or not form.day_from.errors else None,
-                                  day_to=form.day_to.data if valid or not form.day_to.errors else None,
-                                  page=page, per_page=PER_PAGE)
-    people = _emails({e.actor_id for e in entries} | {e.subject_user_id for e in entries})
-    return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
-                           first_page_args={**request.args.to_dict(), "page": 1},
-                           pages=max(1, -(-total // PER_PAGE)), people=people, actions=audit.ACTIONS,
-                           details=audit.DETAIL_LABELS)
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    form.fill_choices(accounts.staff_members())
+    form.validate()  # a malformed date shows its error beside the field and is left out of the filter
+    listing = audit.search(action=form.action_key(), actor_id=form.actor_id(), day_from=form.day_from.data,
+                           day_to=form.day_to.data, page=parse_page(request.args.get("page")), per_page=PER_PAGE)
+    people = _emails({e.actor_id for e in listing.items} | {e.subject_user_id for e in listing.items})
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("admin/audit.html", form=form, listing=listing, args=args, people=people,
+                           actions=audit.ACTIONS, details=audit.DETAIL_LABELS)
 
 
 def _emails(user_ids) -> dict[int, str]:

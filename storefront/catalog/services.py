@@ -1,9 +1,8 @@
 """Catalogue rules: finding, searching, sorting and paging products, and storing their images."""
 
-import math
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -11,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from storefront.catalog.models import Category, Product, ProductImage, ProductTranslation
+from storefront.database import Page
 from storefront.extensions import db
 
 SORTS = ("new", "price", "-price", "name")
@@ -24,38 +24,14 @@ class NotFound(LookupError):
 
 
 @dataclass
-class ProductPage:
-    items: list[Product]
-    page: int
-    per_page: int
-    total: int
-    sort: str
-    query: str
-    pages: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pages = max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return 1 < self.page <= self.pages
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def past_the_end(self) -> bool:
-        return self.page > self.pages
+class ProductPage(Page):
+    sort: str = DEFAULT_SORT
+    query: str = ""
 
 
 def clean_query(raw: str | None) -> str:
     """The search text as we use it: control characters (NUL too) removed, trimmed, at most 100 characters."""
     return _CONTROL_CHARACTERS.sub("", raw or "").strip()[:MAX_QUERY_LENGTH]
-
-
-def parse_page(raw: str | None) -> int:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
 
 
 def parse_sort(raw: str | None) -> str:

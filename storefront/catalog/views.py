@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
 from storefront.catalog import services
+from storefront.database import parse_page
 from storefront.i18n import LANG_PREFIX, request_language
 
 bp = Blueprint("catalog", __name__, template_folder="templates", url_prefix=LANG_PREFIX)
@@ -14,7 +15,7 @@ def _render_listing(endpoint: str, category=None, base_args: dict | None = None)
         query=services.clean_query(request.args.get("q")),
         category=category,
         sort=services.parse_sort(request.args.get("sort")),
-        page=services.parse_page(request.args.get("page")),
+        page=parse_page(request.args.get("page")),
         per_page=current_app.config["PRODUCTS_PER_PAGE"],
         locale=request_language(),
     )

@@ -5,13 +5,13 @@ row. Rows are kept (a legal duty); after an erasure they point to a pseudonym in
 """
 
 import secrets
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.database import utcnow
+from storefront.database import Page, utc_day_bounds, utcnow
 from storefront.extensions import db
 from storefront.privacy.registry import Person, ReceiptLine, personal_data, rows_about
 from storefront.security import email_digest
@@ -58,21 +58,22 @@ def record(action: str, *, actor_id: int | None, subject_user_id: int | None = N
 
 
 def search(*, action: str | None = None, actor_id: int | None = None, day_from: date | None = None,
-           day_to: date | None = None, page: int = 1, per_page: int = 50) -> tuple[list[AuditEntry], int]:
-    """Entries newest first, filtered; returns (this page's entries, how many match)."""
+           day_to: date | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """One page of entries, newest first, filtered."""
     conditions = []
     if action:
         conditions.append(AuditEntry.action == action)
     if actor_id is not None:
         conditions.append(AuditEntry.actor_id == actor_id)
-    if day_from:
-        conditions.append(AuditEntry.created_at >= datetime.combine(day_from, time.min, timezone.utc))
-    if day_to and day_to < date.max:
-        conditions.append(AuditEntry.created_at < datetime.combine(day_to + timedelta(days=1), time.min, timezone.utc))
+    start, end = utc_day_bounds(day_from, day_to)
+    if start:
+        conditions.append(AuditEntry.created_at >= start)
+    if end:
+        conditions.append(AuditEntry.created_at < end)
     total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
     rows = db.session.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc())
                               .limit(per_page).offset((page - 1) * per_page))
-    return list(rows), total
+    return Page(list(rows), page, per_page, total)
 
 
 def _about(person: Person):
