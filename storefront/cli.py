@@ -49,7 +49,7 @@ def create_owner_command(email):
     with write_transaction():
         existing = find_user_by_email(email)
         password = None
-        if existing is None:
+        if existing is None or not existing.is_confirmed:  # a new account, or one nobody proved is theirs
             password = current_app.config.get("OWNER_PASSWORD") or click.prompt(
                 "Password for the owner", hide_input=True, confirmation_prompt=True)
             problem = password_problem(password)

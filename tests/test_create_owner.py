@@ -120,12 +120,23 @@ def test_an_existing_account_needs_no_password(app, runner, make_user):
     assert can_sign_in(app, staff.email, PASSWORD)
 
 
-def test_an_unconfirmed_account_is_promoted_and_confirmed(app, runner, make_user):
+def test_an_unconfirmed_account_gets_the_operators_password_before_it_is_promoted(make_app, make_user):
+    """Whoever registered the owner's address first without confirming it must not inherit the shop."""
     pending = make_user(email="pending@example.com", confirmed=False)
-    result = runner.invoke(args=["create-owner", "pending@example.com"])
+    app = make_app(OWNER_PASSWORD=OWNER_PASSWORD)
+    result = app.test_cli_runner().invoke(args=["create-owner", "pending@example.com"])
     assert result.exit_code == 0, result.output
     assert users(app) == [("pending@example.com", "owner", True)]
-    assert can_sign_in(app, pending.email, PASSWORD)
+    assert can_sign_in(app, pending.email, OWNER_PASSWORD)
+    assert not can_sign_in(app, pending.email, PASSWORD)  # the squatter's password is gone
+
+
+def test_an_unconfirmed_account_needs_a_strong_password_too(make_app, make_user):
+    make_user(email="pending@example.com", confirmed=False)
+    app = make_app(OWNER_PASSWORD="password1234")
+    result = app.test_cli_runner().invoke(args=["create-owner", "pending@example.com"])
+    assert result.exit_code != 0
+    assert users(app) == [("pending@example.com", "customer", False)]
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "owner@", "@example.com", "owner@@example.com",

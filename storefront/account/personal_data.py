@@ -6,7 +6,7 @@ from sqlalchemy import delete, select, update
 from storefront.account.models import Address, User
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
-from storefront.privacy.registry import Person, ReceiptLine, personal_data
+from storefront.privacy.registry import Person, ReceiptLine, personal_data, rows_about
 
 
 def _iso(value) -> str | None:
@@ -41,7 +41,8 @@ def erase_addresses(person: Person) -> list[ReceiptLine]:
 
 
 def _mail_to(person: Person):
-    return (OutboxMessage.user_id == person.user_id) | (OutboxMessage.recipient == person.email)
+    """The account's mail, and mail to its address with no account (once the address is proven theirs)."""
+    return rows_about(person, OutboxMessage.user_id, OutboxMessage.recipient, digest=False)
 
 
 def export_emails(person: Person) -> list[dict]:

@@ -336,15 +336,22 @@ def revoke_staff(user_id: int) -> User:
 
 
 def create_or_promote_owner(email: str, password: str | None) -> tuple[User, bool]:
-    """The shop owner: a new confirmed account with the password, or an existing account promoted
-    (its password unchanged). Returns (user, created). Flushes. Raises RoleError for a bad address."""
+    """The shop owner: a new confirmed account with the password, or an existing confirmed account
+    promoted (its password unchanged). An account whose address was never confirmed may be anybody's
+    who typed it in: it gets the operator's password and loses its sessions before it is promoted.
+    Returns (user, created). Flushes. Raises RoleError."""
     if not is_valid_email(email):
         raise RoleError(_l("Enter an email address like name@example.com."))
     user = find_user_by_email(email)
-    if user is not None:
+    if user is not None and user.is_confirmed:
         user.role = "owner"
-        if not user.is_confirmed:
-            user.email_confirmed_at = utcnow()  # the operator vouches for the address
+        db.session.flush()
+        return user, False
+    if password is None:
+        raise RoleError(_l("A new owner account needs a password."))
+    if user is not None:
+        _set_password(user, password)
+        user.role, user.email_confirmed_at = "owner", utcnow()  # the operator vouches for the address
         db.session.flush()
         return user, False
     if password is None:

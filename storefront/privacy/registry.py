@@ -34,13 +34,14 @@ class Person:
     email_confirmed: bool = False
 
 
-def rows_about(person: Person, user_column, digest_column):
+def rows_about(person: Person, user_column, email_column, *, digest: bool = True):
     """A WHERE clause for a table's rows about the person: the account's rows, and rows kept under
-    the email digest without an account (guest orders...) once the address is confirmed as theirs,
-    never another account's."""
+    the email address (its digest, or the address itself with digest=False) without an account
+    (guest orders...) once the address is confirmed as theirs, never another account's."""
     conditions = [user_column == person.user_id] if person.user_id is not None else []
     if person.email_confirmed:
-        conditions.append(and_(user_column.is_(None), digest_column == email_digest(person.email)))
+        key = email_digest(person.email) if digest else person.email
+        conditions.append(and_(user_column.is_(None), email_column == key))
     return or_(*conditions) if conditions else false()
 
 

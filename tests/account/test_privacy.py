@@ -6,6 +6,8 @@ from sqlalchemy import select
 from storefront.account.models import Address, User
 from storefront.extensions import db
 from storefront.notifications.delivery import deliver_due
+from storefront.notifications.models import OutboxMessage
+from storefront.notifications.services import queue_email
 from tests.account.test_addresses import ADDRESS
 from tests.conftest import PASSWORD, PG_URL
 
@@ -94,3 +96,18 @@ def test_the_erasure_receipt_mail_is_written_in_the_customers_language(client, m
     [receipt_mail] = outbox(template="account_deleted")
     assert receipt_mail.locale == "zh"
     assert "已删除（1 项）" in receipt_mail.body_text
+
+
+def test_mail_to_an_unconfirmed_address_is_not_the_accounts(app, client, make_user, auth):
+    """Someone registering another person's address without confirming it sees none of that person's mail."""
+    with app.app_context():
+        queue_email(to="victim@example.com", template="account_confirm", locale="en", subject="Guest order",
+                    token="t", user=None)
+        db.session.commit()
+    squatter = make_user(email="victim@example.com", confirmed=False)
+    auth.login(squatter.email)
+    exported = client.post("/en/account/export", data={"password": squatter.password}).get_data(as_text=True)
+    assert "Guest order" not in exported
+    client.post("/en/account/delete", data={"password": squatter.password})
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.subject == "Guest order")) is not None
