@@ -1,5 +1,7 @@
 """Rate limits of CONTRACT.md for sign-in and the forms that send email."""
 
+import hashlib
+
 from flask import request
 from flask_login import current_user
 from flask_limiter.util import get_remote_address
@@ -10,6 +12,7 @@ from storefront.extensions import limiter
 PER_CLIENT_HOURLY = "5 per hour"
 FAILED_LOGINS_PER_EMAIL = "5 per 15 minutes"
 FAILED_LOGINS_PER_CLIENT = "20 per minute"
+EMAIL_INPUT_MAX = 1000  # longer than any address; what is posted beyond it cannot change the key
 
 
 def _failed(response) -> bool:
@@ -19,7 +22,9 @@ def _failed(response) -> bool:
 
 def _login_email_key() -> str:
     # The same key whether or not the account exists, so the limit tells nothing about it.
-    return f"login-email:{canonical_email(request.form.get('email', ''))}"
+    # Hashed: a bounded key however long the posted text (and no address in the limiter's storage).
+    email = canonical_email(request.form.get("email", "")[:EMAIL_INPUT_MAX])
+    return "login-email:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 PASSWORD_CHECKS_PER_ACCOUNT = "5 per 15 minutes"

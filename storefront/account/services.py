@@ -187,8 +187,7 @@ def reset_password(token: str, password: str) -> User:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
-        raise InvalidCredentials()
+    check_password(user, current)
     _set_password(user, new)
 
 
@@ -198,11 +197,14 @@ def _set_password(user: User, password: str) -> None:
 
 
 def request_email_change(user: User, new_email: str, password: str) -> None:
-    """Check the password, then mail a confirmation link to the new address and a notice to the old one."""
-    if not verify_password(user.password_hash, password):
-        raise InvalidCredentials()
+    """Check the password, then mail a confirmation link to the new address and a notice to the old one.
+
+    Raises InvalidCredentials, SameEmail (nothing to change) or EmailTaken."""
+    check_password(user, password)
     new_email = canonical_email(new_email)
-    if new_email != user.email and find_user_by_email(new_email) is not None:
+    if new_email == user.email:
+        raise SameEmail(new_email)
+    if find_user_by_email(new_email) is not None:
         raise EmailTaken(new_email)
     # The new address travels encrypted: tokens sit in URLs, and URLs end up in logs.
     sealed = data_cipher().encrypt(new_email.encode()).decode("ascii")
@@ -301,6 +303,10 @@ def delete_address(user: User, address_id: int) -> None:
 
 def is_over_minimum_age(birth_date: date, today: date | None = None) -> bool:
     return age_on(birth_date, today or utcnow().date()) >= MINIMUM_AGE
+
+
+class SameEmail(ValueError):
+    """The new address is the account's own already."""
 
 
 class RoleError(ValueError):

@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 _SEPARATORS = re.compile(r"[\s\-]+")
-_EXPIRY = re.compile(r"^(\d{1,2})\s*/\s*(\d{2}|\d{4})$")
+_EXPIRY = re.compile(r"^([0-9]{1,2})\s*/\s*([0-9]{2}|[0-9]{4})$")
 
 # Brand by prefix (longest ranges first where they overlap); the display names are translated.
 BRANDS = {

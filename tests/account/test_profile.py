@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -111,6 +112,10 @@ def test_email_change_refuses_wrong_password_and_taken_addresses(client, signed_
     assert wrong.status_code == 422 and "not your password" in wrong.get_data(as_text=True)
     taken = client.post("/en/account/email", data={"email": other.email.upper(), "password": PASSWORD})
     assert taken.status_code == 422 and "already uses" in taken.get_data(as_text=True)
+    # Its own address (in another case): refused beside the field, not a link that can never work.
+    same = client.post("/en/account/email", data={"email": signed_in.email.upper(), "password": PASSWORD})
+    assert same.status_code == 422
+    assert re.search(r'id="email-error">[^<]*already your email address', same.get_data(as_text=True))
     assert outbox() == []
 
 

@@ -259,7 +259,7 @@ def test_parse_expiry_refuses_an_expired_card(app_ctx, raw, today):
 @pytest.mark.parametrize("raw", [
     "13/30", "00/30", "0/30", "99/30",  # no such month
     "1230", "12-30", "12.30", "12/3", "12/303", "12/30303", "123/30", "12/", "/30",
-    "ab/cd", "12/ab", "June 2030",
+    "ab/cd", "12/ab", "June 2030", "١٢/٣٠",  # Arabic-Indic digits (full-width ones are read as ASCII)
 ])
 def test_parse_expiry_refuses_malformed_dates(app_ctx, raw):
     error = error_of(parse_expiry, raw, TODAY)

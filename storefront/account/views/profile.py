@@ -69,6 +69,9 @@ def email():
     except services.EmailTaken:
         form.email.errors.append(_("Another account already uses this email address."))
         return show_form("account/email.html", form)
+    except services.SameEmail:
+        form.email.errors.append(_("This is already your email address."))
+        return show_form("account/email.html", form)
     db.session.commit()
     flash(_("Almost done: open the link we sent to %(email)s to confirm it.", email=form.email.data), "info")
     return redirect(url_for("account.overview"), 303)
