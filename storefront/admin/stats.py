@@ -8,12 +8,13 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from storefront.cart.models import Order, OrderLine
+from storefront.database import utc_day_bounds
 from storefront.extensions import db
 from storefront.privacy.visits import PageCount
 
@@ -69,10 +70,14 @@ class OrderDay:
         return (self.total / self.orders).quantize(Decimal("0.01")) if self.orders else Decimal("0")
 
 
+def _bounds(day_from: date, day_to: date) -> tuple[datetime, datetime]:
+    start, end = utc_day_bounds(day_from, day_to)
+    return start, end or datetime.max.replace(tzinfo=timezone.utc)
+
+
 def order_days(day_from: date, day_to: date) -> list[OrderDay]:
     """Orders per UTC day (paid, shipped or delivered), with their total."""
-    start = datetime.combine(day_from, time.min, timezone.utc)
-    end = datetime.combine(day_to + timedelta(days=1), time.min, timezone.utc)
+    start, end = _bounds(day_from, day_to)
     per_day: dict[date, list] = defaultdict(lambda: [0, Decimal("0")])
     for created_at, total in db.session.execute(
         select(Order.created_at, Order.total)
@@ -86,8 +91,7 @@ def order_days(day_from: date, day_to: date) -> list[OrderDay]:
 
 def top_products(day_from: date, day_to: date, limit: int = 10) -> list[tuple[str, str, int]]:
     """(SKU, name as sold, units) of the best sellers in the range."""
-    start = datetime.combine(day_from, time.min, timezone.utc)
-    end = datetime.combine(day_to + timedelta(days=1), time.min, timezone.utc)
+    start, end = _bounds(day_from, day_to)
     units = func.sum(OrderLine.quantity)
     return [tuple(row) for row in db.session.execute(
         select(OrderLine.sku, func.max(OrderLine.name), units).join(Order, Order.id == OrderLine.order_id)
@@ -134,6 +138,7 @@ def partner_csv(kind: str, day_from: date, day_to: date) -> str:
     return out.getvalue()
 
 
+PARTNERS = "advertising partners"  # the register's recipient: everyone the owner sends the file to
 FIELDS = {"pages": ["page_views", "visitors"], "orders": ["orders", "order_total", "order_average"]}
 
 

@@ -148,6 +148,8 @@ def policy():
                 db.session.commit()
                 flash(_("Version %(number)d of the privacy policy is published.", number=version.number), "success")
                 return redirect(url_for("admin.policy"), 303)
+        elif errors := policy_service.check_texts(texts):  # what publishing would refuse, shown now
+            _attach_errors(form, errors)
         else:
             preview = _preview(current, texts)
     status = 422 if form.errors else 200
@@ -219,9 +221,9 @@ def partner_export():
         abort(400)
     body = stats.partner_csv(kind, day_from, day_to)
     reference = f"{kind} {day_from.isoformat()}..{day_to.isoformat()}"
-    disclose("advertising_partner", stats.FIELDS[kind], recipient_name=_("Advertising partners"),
-             reference=reference, staff_id=current_user.id)
-    audit.record("export", actor_id=current_user.id, detail=f"partner export: {reference}")
+    disclose("advertising_partner", stats.FIELDS[kind], recipient_name=stats.PARTNERS, reference=reference,
+             staff_id=current_user.id)
+    audit.record("export", actor_id=current_user.id, detail=reference)
     db.session.commit()
     filename = f"{kind}-{day_from.isoformat()}-{day_to.isoformat()}.csv"
     return Response(body, mimetype="text/csv", headers={

@@ -204,7 +204,7 @@ def publish_version(texts: dict[str, dict[str, str]], *, material: bool,
     A material version queues the summary to every confirmed account in its language. Flushes;
     the caller commits (so the emails leave only with the version). Raises PolicyError.
     """
-    errors = _check_texts(texts)
+    errors = check_texts(texts)
     now = utcnow()
     if effective_at is not None and effective_at.tzinfo is None:
         raise ValueError("effective_at must be timezone-aware")
@@ -230,7 +230,8 @@ def publish_version(texts: dict[str, dict[str, str]], *, material: bool,
     return version
 
 
-def _check_texts(texts: dict) -> dict:
+def check_texts(texts: dict) -> dict:
+    """What is wrong with each text, by field (body_en, summary_zh...): empty, too long, unknown placeholders."""
     errors = {}
     for code in LANGUAGES:
         entry = texts.get(code) or {}

@@ -102,3 +102,11 @@ def test_only_the_owner_edits_the_policy(app, client, make_user, auth, role):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/en/admin/policy")
     assert response.status_code == 302 and "/en/account/login" in response.headers["Location"]
+
+
+def test_preview_already_refuses_what_publishing_would(app, client, owner):
+    response = client.post("/en/admin/policy", data={**texts(app), "body_en": "About {shop_nmae}.", "action": "preview"},
+                           headers=UA)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="body_en-error"' in page and "Unknown placeholder" in page and "diff-block" not in page

@@ -106,7 +106,9 @@ def test_staff_see_statistics_but_not_the_partner_export(app, client, make_user,
     page = client.get("/en/admin/stats")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "<svg" in text and "/shipping" in text and "export.csv" not in text
+    assert "<td><code>/shipping</code></td><td>3</td>" in text  # the most viewed pages, from the counters
+    assert text.count("<rect ") == 60  # two charts, one bar per day of the last 30
+    assert "export.csv" not in text
     assert client.get("/en/admin/stats/export.csv").status_code == 403
 
 
@@ -124,3 +126,10 @@ def test_customers_and_visitors_get_no_statistics(app, client, make_user, auth, 
     for url in ("/en/admin/stats", "/en/admin/stats/export.csv"):
         response = client.get(url)
         assert response.status_code == (403 if role else 302)
+
+
+@pytest.mark.parametrize("query", ["to=9999-12-31", "from=9999-12-01&to=9999-12-31", "from=0001-01-01&to=0001-01-31"])
+def test_the_first_and_last_possible_days_never_500(app, client, owner, query):
+    assert client.get(f"/en/admin/stats?{query}").status_code in (200, 400)
+    assert client.get(f"/en/admin/stats/export.csv?kind=orders&{query}").status_code in (200, 400)
+    assert client.get(f"/en/admin/stats/export.csv?kind=pages&{query}").status_code in (200, 400)
