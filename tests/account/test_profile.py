@@ -57,7 +57,9 @@ def test_profile_refuses_bad_input_and_changes_nothing(app, client, signed_in, f
 
 def test_chinese_phone_example_is_chinese(client, signed_in):
     response = client.post("/zh/account/profile", data=profile_data(phone="123"))
-    assert "+86 138 0013 8000" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = re.search(r'id="phone-error">(.*?)</p>', response.get_data(as_text=True), re.DOTALL)
+    assert error and "+86 138 0013 8000" in error.group(1)
 
 
 def test_personal_fields_are_encrypted_at_rest(app, client, signed_in):
