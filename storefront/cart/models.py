@@ -46,6 +46,11 @@ class CartItem(db.Model):
     cart: Mapped[Cart] = relationship(back_populates="items", lazy="raise")
     product: Mapped[Product] = relationship(lazy="raise")
 
+    @property
+    def line_total(self) -> Decimal:
+        """At today's price (the product must be loaded with the item)."""
+        return self.product.price * self.quantity
+
 
 class Order(db.Model):
     __tablename__ = "shop_order"  # "order" is an SQL keyword

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.account.models import Address, User
-from storefront.account.services import canonical_email
+from storefront.account.services import MAX_ID, canonical_email
 from storefront.cart.models import Cart, CartItem, Order, OrderEvent, OrderLine
 from storefront.catalog.models import Product
 from storefront.database import utcnow
@@ -33,7 +33,6 @@ from storefront.security import email_digest
 
 MAX_PER_LINE = 10  # of one product in one order
 CART_MAX_AGE = timedelta(days=30)  # a visitor's cart untouched this long is removed by `privacy purge`
-MAX_ID = 2**31
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
 # Order numbers: no 0/O, 1/I/L or U, so they survive being read out on the phone.
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -150,7 +149,7 @@ def check_quantity(product: Product, quantity: int) -> None:
         raise CartError(_l("This product is no longer sold."), product)
     if product.stock <= 0:
         raise CartError(_l("This product is sold out."), product)
-    if quantity > min(product.stock, MAX_PER_LINE):
+    if quantity > max_quantity(product):
         if product.stock < MAX_PER_LINE:
             raise CartError(_l("Only %(count)d left in stock. Please choose fewer.", count=product.stock), product)
         raise CartError(_l("You can buy at most %(count)d of one product per order.", count=MAX_PER_LINE), product)
@@ -230,7 +229,7 @@ def merge_carts(source: Cart, target: Cart) -> list[Merged]:
         existing = db.session.scalar(
             select(CartItem).where(CartItem.cart_id == target.id, CartItem.product_id == product.id))
         have = existing.quantity if existing else 0
-        room = min(MAX_PER_LINE, product.stock) - have if product.is_active else 0
+        room = max_quantity(product) - have if product.is_active else 0
         added = max(0, min(item.quantity, room))
         if added:
             if existing:
@@ -276,7 +275,7 @@ def shipping_for(subtotal: Decimal) -> Decimal:
 
 
 def totals(items: list[CartItem]) -> Totals:
-    subtotal = sum((item.product.price * item.quantity for item in items), Decimal("0.00"))
+    subtotal = sum((item.line_total for item in items), Decimal("0.00"))
     shipping = shipping_for(subtotal)
     return Totals(subtotal, shipping, subtotal + shipping, sum(item.quantity for item in items))
 
