@@ -13,12 +13,12 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.account.models import Address, User
-from storefront.account.services import MAX_ID, canonical_email
+from storefront.account.services import MAX_ID, person_of
 from storefront.cart.models import Cart, CartItem, Order, OrderEvent, OrderLine
 from storefront.catalog.models import Product
 from storefront.database import utcnow
@@ -29,6 +29,7 @@ from storefront.payments.cards import Card
 from storefront.payments.models import Payment
 from storefront.payments.processors import processor_display_name
 from storefront.privacy.disclosures import disclose
+from storefront.privacy.registry import rows_about
 from storefront.security import email_digest
 
 MAX_PER_LINE = 10  # of one product in one order
@@ -449,19 +450,15 @@ def may_view(order: Order, user, token: str | None) -> bool:
     if user is not None and user.is_authenticated:
         if order.user_id == user.id or user.is_staff:
             return True
-        if (order.user_id is None and user.is_confirmed
-                and order.email_digest == email_digest(canonical_email(user.email))):
-            return True
+        if order.user_id is None and user.is_confirmed and order.email_digest == email_digest(user.email):
+            return True  # a guest order under the account's confirmed address (stored canonical)
     return token_opens(token, order.number)
 
 
 def order_history(user: User) -> list[Order]:
     """The account's orders and, once its email is confirmed, the guest orders placed under it."""
-    owned = [Order.user_id == user.id]
-    if user.is_confirmed:  # guest orders only: an account's orders never move with an email address
-        owned.append(and_(Order.user_id.is_(None), Order.email_digest == email_digest(canonical_email(user.email))))
     return list(db.session.scalars(
-        select(Order).where(or_(*owned)).order_by(Order.created_at.desc(), Order.id.desc())
+        select(Order).where(rows_about(person_of(user), Order.user_id, Order.email_digest)).order_by(Order.created_at.desc(), Order.id.desc())
         .options(selectinload(Order.lines))
     ))
 
