@@ -5,7 +5,9 @@ from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from storefront import account, admin, cart, catalog, cli, config, i18n, notifications, ops, payments, policy, security
+from storefront import (
+    account, admin, cart, catalog, cli, config, i18n, notifications, ops, payments, policy, security, support,
+)
 from storefront.database import reset_write_intent, set_write_intent
 from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate
 

@@ -77,6 +77,9 @@ class Order(db.Model):
     line1: Mapped[str | None] = mapped_column(Encrypted, info={"personal": True})
     line2: Mapped[str | None] = mapped_column(Encrypted, info={"personal": True})
     postal_code: Mapped[str | None] = mapped_column(Encrypted, info={"personal": True})
+    # Set when the order is shipped: who carries it and their tracking number (no personal data).
+    carrier: Mapped[str | None] = mapped_column(String(80))
+    tracking_number: Mapped[str | None] = mapped_column(String(80))
     locale: Mapped[str] = mapped_column(String(8))  # every email about the order is in this language
     status: Mapped[str] = mapped_column(String(12), default="placed", index=True)
     currency: Mapped[str] = mapped_column(String(3))
@@ -131,5 +134,9 @@ class OrderEvent(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A short note the customer sees with the step (the carrier and tracking number, why it was cancelled).
+    note: Mapped[str | None] = mapped_column(String(300))
+    # The staff member who made the step; NULL for the customer's own steps (placing, paying).
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     order: Mapped[Order] = relationship(back_populates="events", lazy="raise")

@@ -78,6 +78,7 @@ def register() -> None:
                   order=30)
     retained("cart_item", "a line of a cart: exported and erased with its cart")
     retained("order_line", "no personal data: what an order contained, kept with the order for accounting")
-    retained("order_event", "no personal data: an order's status history, kept with the order")
+    retained("order_event", "no personal data: an order's status history and which staff member made each "
+                           "step, kept with the order")
     retained("payment", "masked card data (brand, last four digits, expiry) exported with its order and kept "
                         "with it for accounting; never the card number")

@@ -51,6 +51,8 @@ class Product(db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the product is retired: it leaves the shop for good but stays for the orders that name it.
+    archived_at: Mapped[datetime | None]
 
     category: Mapped[Category | None] = relationship(lazy="raise")
     translations: Mapped[dict[str, "ProductTranslation"]] = relationship(

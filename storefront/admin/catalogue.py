@@ -1,0 +1,1 @@
+"""Admin: the catalogue: products (texts in both languages, images, stock, archive) and categories."""

@@ -1,0 +1,1 @@
+"""Admin: customers (each view of one audited) and legal requests from authorities."""

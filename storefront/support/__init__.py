@@ -1,0 +1,3 @@
+"""Customer service: the contact form, tickets, the customer's messages and the staff inbox."""
+
+from storefront.support import models  # noqa: F401 - the tables, for the registry and migrations
