@@ -18,8 +18,14 @@ install: $(VENV)/.installed
 db: install
 	STOREFRONT_DEV=1 $(FLASK) db upgrade
 
+# The demo catalogue, and a demo owner for the admin (development databases only: make run's).
+DEMO_OWNER := owner@example.com
+DEMO_OWNER_PASSWORD := lumen demo owner
+
 seed: db
 	STOREFRONT_DEV=1 $(FLASK) seed-demo
+	STOREFRONT_DEV=1 STOREFRONT_OWNER_PASSWORD="$(DEMO_OWNER_PASSWORD)" $(FLASK) create-owner $(DEMO_OWNER)
+	@echo "Admin: sign in at http://127.0.0.1:5000/en/account/login as $(DEMO_OWNER) / $(DEMO_OWNER_PASSWORD)"
 
 # Development server on http://127.0.0.1:5000; Flask's debugger stays off.
 run: seed

@@ -360,8 +360,6 @@ def create_or_promote_owner(email: str, password: str | None) -> tuple[User, boo
         user.role, user.email_confirmed_at = "owner", utcnow()  # the operator vouches for the address
         db.session.flush()
         return user, False
-    if password is None:
-        raise RoleError(_l("A new owner account needs a password."))
     user = User(email=canonical_email(email), password_hash=hash_password(password), role="owner",
                 email_confirmed_at=utcnow(), preferred_locale=current_app.config["DEFAULT_LOCALE"])
     db.session.add(user)
