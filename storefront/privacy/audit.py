@@ -26,7 +26,12 @@ ACTIONS = {
     "policy.publish": _l("Privacy policy published"),
 }
 # Details that are words, stored as keys and shown in the reader's language.
-DETAIL_LABELS = {"staff": _l("staff"), "owner": _l("owner")}
+DETAIL_LABELS = {
+    "staff": _l("staff"), "owner": _l("owner"),
+    # The steps of a legal request (the request itself is named by the disclosure row beside them).
+    "legal.received": _l("request recorded"), "legal.answered": _l("request answered: data released"),
+    "legal.refused": _l("request refused: nothing released"), "legal.downloaded": _l("released data downloaded"),
+}
 DETAIL_LENGTH = 500
 # What a person sees of the rows about them (export, erasure receipt). Disclosures show in their own
 # register, and a legal request may be confidential: its rows never reach the person this way.

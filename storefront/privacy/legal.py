@@ -53,10 +53,9 @@ class LegalRequestError(ValueError):
         self.errors = errors
 
 
-def record_request(*, authority: str, reference: str, legal_basis: str, scope: list[str], person: Person,
-                   may_notify: bool, period_from: date | None = None, period_to: date | None = None,
-                   staff_id: int | None = None) -> LegalRequest:
-    """Write down a request as received. Flushes. Raises LegalRequestError with a message per field."""
+def check_request(*, authority: str, reference: str, legal_basis: str, scope: list[str],
+                  period_from: date | None = None, period_to: date | None = None) -> dict:
+    """What record_request would refuse: a message per field (empty when the request can be recorded)."""
     errors = {}
     for field, value, limit in (("authority", authority, 200), ("reference", reference, 100),
                                 ("legal_basis", legal_basis, 5000)):
@@ -69,6 +68,15 @@ def record_request(*, authority: str, reference: str, legal_basis: str, scope: l
         errors["scope"] = _l("Choose at least one kind of data the request covers.")
     if period_from and period_to and period_from > period_to:
         errors["period_to"] = _l("The end of the period is before its start.")
+    return errors
+
+
+def record_request(*, authority: str, reference: str, legal_basis: str, scope: list[str], person: Person,
+                   may_notify: bool, period_from: date | None = None, period_to: date | None = None,
+                   staff_id: int | None = None) -> LegalRequest:
+    """Write down a request as received. Flushes. Raises LegalRequestError with a message per field."""
+    errors = check_request(authority=authority, reference=reference, legal_basis=legal_basis, scope=scope,
+                           period_from=period_from, period_to=period_to)
     if errors:
         raise LegalRequestError(errors)
     request = LegalRequest(authority=authority.strip(), reference=reference.strip(), legal_basis=legal_basis.strip(),

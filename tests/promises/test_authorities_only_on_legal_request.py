@@ -1,7 +1,9 @@
 """Promise: "law enforcement on legal request".
 
 What these tests prove: a customer's data reaches an authority only through a recorded legal request
-(privacy.legal.record_request, then answer_request, as the admin's legal-request pages will call them):
+(privacy.legal.record_request, then answer_request, which the owner's legal-request pages in the admin
+call: recorded → answered → disclosure recorded, and no other admin code reads a person's data out for
+anyone outside the shop):
 the answer holds only the categories and the period the request covers, and a disclosure record names
 the authority, its reference and the categories; the customer sees that disclosure in
 /en/account/privacy and in the account export, unless the authority forbade telling them
@@ -170,3 +172,105 @@ def test_the_transparency_report_counts_requests_per_year(app, client, customer)
     assert cells.groups() == ("3", "1", "1")
     for secret in (AUTHORITY, "A-1", "R-1", customer.email):
         assert secret not in page  # numbers only
+
+
+# Through the admin: the owner's legal-request pages are the one way --------------------------------------------
+
+
+def test_the_owner_records_answers_and_the_disclosure_is_recorded_through_the_admin(app, client, customer, make_user):
+    from tests.admin import audit_rows, sign_in
+
+    owner = make_user(role="owner", email="owner@example.com")
+    admin = sign_in(app, owner.email)
+    recorded = admin.post("/en/admin/legal/new", data={
+        "email": customer.email, "authority": AUTHORITY, "reference": "CASE-ADMIN-1",
+        "legal_basis": "Court order 17/2026", "scope": ["orders"],
+        "period_from": (date.today() - timedelta(days=10)).isoformat(), "period_to": "", "may_notify": "y"})
+    assert recorded.status_code == 303
+    request_path = recorded.headers["Location"].removeprefix("http://localhost")
+    request_id = int(request_path.rsplit("/", 1)[1])
+    assert authority_disclosures(app) == []  # recorded: nothing released yet
+    assert admin.get(f"{request_path}/export.json").status_code == 404
+
+    assert admin.post(f"{request_path}/answer").status_code == 303
+    [record] = authority_disclosures(app)
+    assert (record.recipient_name, record.reference, record.fields) == (AUTHORITY, "CASE-ADMIN-1", "orders")
+    assert record.legal_request_id == request_id and record.user_id == customer.id and record.staff_id == owner.id
+    assert [(row.action, row.detail) for row in audit_rows(app) if row.action != "customer.view"] == [
+        ("legal_request", "legal.received"), ("legal_request", "legal.answered"), ("disclosure", "CASE-ADMIN-1")]
+
+    released = admin.get(f"{request_path}/export.json").get_json()["data"]
+    assert set(released) == {"orders"}
+    assert [item["number"] for item in released["orders"]] == [customer.new_order]  # the old one is out of period
+
+    shown = privacy_centre_disclosures(client)
+    assert AUTHORITY in shown and "CASE-ADMIN-1" in shown
+    assert admin.post(f"{request_path}/answer").status_code == 409  # once only
+    assert len(authority_disclosures(app)) == 1
+    page = client.get("/en/privacy/transparency").text
+    assert re.search(rf'<th scope="row">{utcnow().year}</th><td>1</td><td>1</td><td>0</td>', page)
+
+
+def test_staff_cannot_reach_the_legal_requests(app, customer, make_user):
+    from tests.admin import sign_in
+
+    person = customer.person
+    request_id = request_for(app, person)
+    answer(app, request_id, person)
+    staff = sign_in(app, make_user(role="staff").email)
+    for method, path in (("GET", "/en/admin/legal"), ("GET", "/en/admin/legal/new"), ("POST", "/en/admin/legal/new"),
+                         ("GET", f"/en/admin/legal/{request_id}"), ("POST", f"/en/admin/legal/{request_id}/answer"),
+                         ("GET", f"/en/admin/legal/{request_id}/export.json")):
+        assert staff.open(path, method=method, data={}).status_code == 403, path
+
+
+# What reads a person's data for someone outside the shop, and where in the admin it may be called.
+RELEASING = {"answer_request", "scoped_export", "export_person", "export_account", "export_requests",
+             "export_disclosures", "export_orders", "export_profile"}
+ALLOWED_CALLERS = {
+    ("customers.py", "answer_legal_request", "answer_request"),  # the answer, which records the disclosure
+    ("customers.py", "released_export", "scoped_export"),  # the download of what an answer released
+    ("customers.py", "_request_page", "scoped_export"),  # the preview: categories and counts only
+}
+
+
+def test_no_other_path_in_the_admin_gives_an_authority_data():
+    """Every call in the admin that reads a person's data out of the registry, or hands data to an
+    authority, sits in the owner's legal-request views (whose access the admin tests check)."""
+    import ast
+    from pathlib import Path
+
+    import storefront.admin
+
+    found = set()
+    for path in sorted(Path(storefront.admin.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+                if name in RELEASING:
+                    found.add((path.name, function.name, name))
+                if name in ("disclose", "hand_over"):
+                    recipient = node.args[0] if node.args else None
+                    assert not (isinstance(recipient, ast.Constant) and recipient.value == "authority"), (
+                        f"{path.name}:{function.name} hands data to an authority outside answer_request")
+    assert found == ALLOWED_CALLERS
+
+
+def test_the_admin_download_serves_only_answered_requests(app, customer, make_user):
+    from tests.admin import sign_in
+
+    person = customer.person
+    waiting = request_for(app, person, reference="WAIT-1")
+    refused = request_for(app, person, reference="NO-1")
+    with app.app_context():
+        refuse_request(db.session.get(LegalRequest, refused))
+        db.session.commit()
+    owner = sign_in(app, make_user(role="owner").email)
+    for request_id in (waiting, refused):
+        assert owner.get(f"/en/admin/legal/{request_id}/export.json").status_code == 404
+    assert authority_disclosures(app) == []
