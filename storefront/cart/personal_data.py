@@ -4,11 +4,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
-from storefront.cart.models import Cart, CartItem, Order
+from storefront.cart.models import Cart, CartItem, Order, OrderEvent
 from storefront.database import utcnow
 from storefront.extensions import db
 from storefront.privacy.registry import REASONS, Person, ReceiptLine, personal_data, retained, rows_about
 
+REASONS["order_steps"] = _l(
+    "The order steps you made on the shop's behalf (shipped, delivered, cancelled) stay in the orders' "
+    "history; the link to your account is removed."
+)
 REASONS["accounting"] = _l(
     "Kept for 10 years because accounting and tax law require it: what was bought, the prices and the dates. "
     "Your name, address, phone number and email address are removed from them."
@@ -51,6 +55,28 @@ def erase_orders(person: Person) -> list[ReceiptLine]:
     return [ReceiptLine("orders", "kept", kept, "accounting")]
 
 
+def export_order_steps(person: Person) -> list[dict]:
+    """A staff member's steps in orders' histories: which order, which step, when (the customer's own
+    steps carry no account: their history is exported with their orders)."""
+    if person.user_id is None:
+        return []
+    rows = db.session.execute(
+        select(Order.number, OrderEvent.status, OrderEvent.created_at).join(Order)
+        .where(OrderEvent.staff_id == person.user_id).order_by(OrderEvent.id)
+    ).all()
+    return [{"order": number, "status": status, "at": at.isoformat()} for number, status, at in rows]
+
+
+def erase_order_steps(person: Person) -> list[ReceiptLine]:
+    kept = 0
+    if person.user_id is not None:
+        kept = db.session.execute(
+            update(OrderEvent).where(OrderEvent.staff_id == person.user_id).values(staff_id=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return [ReceiptLine("order_steps_made", "kept", kept, "order_steps")]
+
+
 def export_cart(person: Person) -> list[dict]:
     if person.user_id is None:
         return []
@@ -78,7 +104,7 @@ def register() -> None:
                   order=30)
     retained("cart_item", "a line of a cart: exported and erased with its cart")
     retained("order_line", "no personal data: what an order contained, kept with the order for accounting")
-    retained("order_event", "no personal data: an order's status history and which staff member made each "
-                           "step, kept with the order")
+    personal_data("order_event", category="order_steps_made", label=_l("Order steps you made for the shop"),
+                  export=export_order_steps, erase=erase_order_steps, order=31)
     retained("payment", "masked card data (brand, last four digits, expiry) exported with its order and kept "
                         "with it for accounting; never the card number")

@@ -93,6 +93,14 @@ def test_a_chinese_order_gets_chinese_mail(buy, product, orders, outbox):
     mail = outbox(recipient="guest@example.com")[0]
     assert mail.locale == "zh" and f"/zh/orders/{order.number}" in mail.body_text
     assert re.search(r"[\u4e00-\u9fff]", mail.subject)
+    # The address as Chinese writes it, each part on its own line (the postcode not glued to the street).
+    assert "CA San Francisco 1 Market Street Suite 5\n94105 " in mail.body_text
+
+
+def test_the_english_mail_writes_the_address_on_lines_without_gaps(buy, product, outbox):
+    assert buy(product).status_code == 303
+    body = outbox(recipient="guest@example.com")[0].body_text
+    assert "1 Market Street, Suite 5\nSan Francisco, CA 94105\n" in body
 
 
 @pytest.mark.parametrize("card, code_words", [

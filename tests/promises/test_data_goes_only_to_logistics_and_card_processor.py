@@ -3,9 +3,12 @@
 What these tests prove: a customer's checkout (POST /en/checkout with a test card) writes exactly one
 disclosure record, to the card processor, naming the declared fields and holding none of their values,
 and the card number is nowhere in the database; handing the order to the logistics company
-(privacy.disclosures.hand_over, as the admin's "mark shipped" will call it) returns only name, address,
-phone and email and writes a disclosure the customer then sees in /en/account/privacy; a hand-over
-asking for any field outside the recipient's manifest is refused and nothing is written.
+(privacy.disclosures.hand_over) returns only name, address, phone and email and writes a disclosure
+the customer then sees in /en/account/privacy; staff marking the order shipped in the admin
+(POST /en/admin/orders/<number>/ship) goes through that same hand-over exactly once, only to the
+logistics company the policy names (STOREFRONT_LOGISTICS_COMPANY), and shipping again hands over
+nothing more; a hand-over asking for any field outside the recipient's manifest is refused and
+nothing is written.
 """
 
 import re
@@ -18,6 +21,7 @@ from storefront.extensions import db
 from storefront.payments.processors import processor_display_name
 from storefront.privacy.disclosures import Disclosure, UndeclaredField, disclose, hand_over
 from storefront.security import email_digest
+from tests.admin import sign_in
 from tests.cart.conftest import ADDRESS, APPROVED, CVC, DECLINED
 
 CARD_DIGITS = re.sub(r"\D", "", APPROVED)
@@ -109,6 +113,32 @@ def test_logistics_get_only_name_address_phone_and_email_and_the_customer_sees_i
     assert order.number in disclosures
     assert processor_name(app) in disclosures and "card number" in disclosures
     assert disclosures.count("<li>") == 2  # the processor and the carrier, nobody else
+
+
+def test_the_admins_mark_shipped_hands_over_once_and_only_to_the_named_logistics_company(
+        app, client, order, signed_in, make_user, rows, table_text):
+    staff = sign_in(app, make_user(role="staff", email="staff@example.com").email)
+    carrier = app.config["LOGISTICS_COMPANY"]
+    path = f"/en/admin/orders/{order.number}/ship"
+
+    refused = staff.post(path, data={"carrier": LOGISTICS, "tracking_number": "SP00012345"})
+    assert refused.status_code == 422  # a carrier the policy does not name receives nothing
+    assert [r for r in rows(Disclosure) if r.recipient == "logistics"] == []
+
+    assert staff.post(path, data={"carrier": carrier, "tracking_number": "sp 0001 2345"}).status_code == 303
+    assert staff.post(path, data={"carrier": carrier, "tracking_number": "SP00012345"}).status_code == 409
+    [record] = [r for r in rows(Disclosure) if r.recipient == "logistics"]
+    assert record.fields.split(",") == ["name", "address", "phone", "email"]
+    assert (record.recipient_name, record.reference, record.user_id) == (carrier, order.number, signed_in.id)
+    assert record.staff_id is not None
+    register = table_text("disclosure")
+    for value in (ADDRESS["recipient"], ADDRESS["line1"], ADDRESS["city"], signed_in.email):
+        assert value not in register
+
+    disclosures = client.get("/en/account/privacy").text.split('class="disclosure-list"', 1)[1].split("</ul>", 1)[0]
+    assert carrier in disclosures and LOGISTICS not in disclosures
+    assert "name, address, phone number, email address" in disclosures
+    assert disclosures.count("<li>") == 2
 
 
 UNDECLARED = [
