@@ -11,7 +11,8 @@ from storefront import (
 from storefront.database import reset_write_intent, set_write_intent
 from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate
 
-BLUEPRINTS = (ops.bp, catalog.bp, account.bp, policy.bp, cart.bp, admin.bp)
+WRITING_BLUEPRINTS = ("admin",)
+BLUEPRINTS = (ops.bp, catalog.bp, account.bp, policy.bp, cart.bp, support.bp, admin.bp)
 
 ERROR_MESSAGES = {
     400: (_l("Bad request"), _l("Something in that request was not right. Please go back and try again.")),
@@ -72,8 +73,10 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def declare_write_intent():
-        # POSTs begin their SQLite transaction IMMEDIATE (storefront.database explains why).
-        request.environ["storefront.write_token"] = set_write_intent(request.method not in ("GET", "HEAD"))
+        # POSTs begin their SQLite transaction IMMEDIATE (storefront.database explains why), and so do the
+        # admin's pages: opening one that shows a customer's data reads, then writes its audit row.
+        writes = request.method not in ("GET", "HEAD") or request.blueprint in WRITING_BLUEPRINTS
+        request.environ["storefront.write_token"] = set_write_intent(writes)
 
     @app.teardown_request
     def forget_write_intent(exc):

@@ -14,6 +14,8 @@ from storefront.account.models import User
 from storefront.admin import stats
 from storefront.admin.forms import ActionForm, AuditFilterForm, GrantStaffForm, PolicyForm
 from storefront.cart.models import Order
+from storefront.catalog.models import Product
+from storefront.catalog.services import LOW_STOCK
 from storefront.extensions import db, login_manager
 from storefront.database import parse_page, utcnow
 from storefront.i18n import LANG_PREFIX, LANGUAGES
@@ -22,6 +24,7 @@ from storefront.privacy import policy as policy_service
 from storefront.privacy import audit
 from storefront.privacy.disclosures import disclose
 from storefront.privacy.legal import LegalRequest
+from storefront.support.models import SupportTicket
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix=f"{LANG_PREFIX}/admin")
 PER_PAGE = 50
@@ -56,10 +59,18 @@ def owner_only(view):
 
 @bp.get("/")
 def dashboard():
-    to_ship = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "paid"))
-    open_requests = db.session.scalar(
-        select(func.count()).select_from(LegalRequest).where(LegalRequest.status == "received"))
-    return render_template("admin/dashboard.html", to_ship=to_ship, open_requests=open_requests)
+    """What is waiting: orders to ship, customers to answer, products running out, requests to answer."""
+    def count(model, *conditions) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+    return render_template(
+        "admin/dashboard.html",
+        to_ship=count(Order, Order.status == "paid"),
+        open_tickets=count(SupportTicket, SupportTicket.status == "open"),
+        low_stock=count(Product, Product.is_active.is_(True), Product.stock <= LOW_STOCK),
+        low_stock_limit=LOW_STOCK,
+        open_requests=count(LegalRequest, LegalRequest.status == "received"),
+    )
 
 
 # Staff (owner only) ---------------------------------------------------------------------------------
