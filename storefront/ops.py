@@ -1,8 +1,9 @@
 """Endpoints that are not pages: health checks and the uploaded media files."""
 
-from flask import Blueprint, current_app, jsonify, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 
+from storefront.catalog.images import STORED_NAME
 from storefront.extensions import db
 
 bp = Blueprint("ops", __name__)
@@ -33,8 +34,10 @@ def favicon():
 
 @bp.get("/media/<name>")
 def media(name):
-    # Stored names are generated (hex + .webp) and never contain a path; send_from_directory
-    # refuses traversal anyway. They never change, so they may be cached for a year.
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=ONE_YEAR)
+    # Only the names the shop generates (hex + .webp) are served, always as WebP; nosniff comes
+    # with every response (security.py). They never change, so they may be cached for a year.
+    if not STORED_NAME.fullmatch(name):
+        abort(404)
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=ONE_YEAR, mimetype="image/webp")
     response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
     return response

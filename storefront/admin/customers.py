@@ -15,7 +15,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from storefront.account import services as accounts
 from storefront.account.forms import GENDER_CHOICES
@@ -166,20 +165,10 @@ def customer_detail(user_id: int):
     page = render_template(
         "admin/customer_detail.html", customer=user, roles=ROLE_LABELS, languages=LANGUAGES,
         genders={choice.value: choice.label for choice in GENDER_CHOICES},
-        order_urls={o.number: _admin_url("admin.order_detail", number=o.number) for o in held["orders"]},
-        ticket_urls={t.reference: _admin_url("admin.support_ticket", reference=t.reference) for t in held["tickets"]},
         status_label=status_label, ticket_statuses=TICKET_STATUS_LABELS, request_statuses=REQUEST_STATUS_LABELS,
         recipients=RECIPIENTS, purposes=PURPOSES, legal_bases=LEGAL_BASES, show_legal=is_owner, **held)
     db.session.commit()  # after rendering: committing would expire every row the page reads
     return page
-
-
-def _admin_url(endpoint: str, **values) -> str | None:
-    """The admin's page of an order or a ticket, where the admin area has one (no link otherwise)."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 # Legal requests (owner only) -------------------------------------------------------------------------------

@@ -455,6 +455,11 @@ def may_view(order: Order, user, token: str | None) -> bool:
     return token_opens(token, order.number)
 
 
+def was_ordered(product_id: int) -> bool:
+    """Whether any order names the product: then it can only be archived, never deleted."""
+    return db.session.scalar(select(OrderLine.id).where(OrderLine.product_id == product_id).limit(1)) is not None
+
+
 def order_history(user: User) -> list[Order]:
     """The account's orders and, once its email is confirmed, the guest orders placed under it."""
     return list(db.session.scalars(

@@ -7,6 +7,7 @@ from storefront.database import parse_page
 from storefront.i18n import LANG_PREFIX, request_language
 
 bp = Blueprint("catalog", __name__, template_folder="templates", url_prefix=LANG_PREFIX)
+bp.add_app_template_filter(services.description_html, "description_html")
 
 
 def _render_listing(endpoint: str, category=None, base_args: dict | None = None):
