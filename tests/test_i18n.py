@@ -88,7 +88,7 @@ def test_missing_translation_falls_back_and_is_marked_with_its_language(client, 
     make_product(slug="only-english", en={"name": "Only English Loupe", "summary": "s", "description": "d"}, zh=None)
     page = client.get("/zh/products/only-english").get_data(as_text=True)
     assert re.search(r'<h1><span lang="en">Only English Loupe</span></h1>', page)
-    assert '<div class="description" lang="en">' in page
+    assert '<div class="description prose" lang="en">' in page
 
 
 def test_signed_in_customers_saved_language_comes_after_the_cookie(app, client, make_user, auth):

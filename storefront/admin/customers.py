@@ -261,7 +261,11 @@ def answer_legal_request(request_id: int):
     if person is None:
         return _request_page(legal_request, _("The person this request names was erased: there is nothing to "
                                               "release."), 409)
-    legal.answer_request(legal_request, person, staff_id=current_user.id)
+    try:
+        legal.answer_request(legal_request, person, staff_id=current_user.id)
+    except legal.AlreadyHandled:
+        db.session.rollback()
+        return _handled(_request_or_404(request_id))
     subject = _subject(person, legal_request)
     audit.record("legal_request", actor_id=current_user.id, detail="legal.answered", **subject)
     audit.record("disclosure", actor_id=current_user.id, detail=legal_request.reference, **subject)
@@ -280,7 +284,11 @@ def refuse_legal_request(request_id: int):
     if legal_request.status != "received":
         return _handled(legal_request)
     person = person_named(legal_request)
-    legal.refuse_request(legal_request, staff_id=current_user.id)
+    try:
+        legal.refuse_request(legal_request, staff_id=current_user.id)
+    except legal.AlreadyHandled:
+        db.session.rollback()
+        return _handled(_request_or_404(request_id))
     audit.record("legal_request", actor_id=current_user.id, detail="legal.refused", **_subject(person, legal_request))
     db.session.commit()
     flash(_("The request is refused: nothing was released."), "success")

@@ -283,9 +283,15 @@ def _matching(search: str):
 
 
 def order_disclosures(order: Order) -> list[Disclosure]:
-    """Every hand-over recorded for this order (card processor, logistics), oldest first."""
+    """Every hand-over recorded for this order (card processor, logistics), oldest first.
+
+    Only those recipients: an authority's reference could happen to read like an order number, and
+    staff must never see a legal request (nor a confidential one at all)."""
     return list(db.session.scalars(
-        select(Disclosure).where(Disclosure.reference == order.number).order_by(Disclosure.id)))
+        select(Disclosure).where(Disclosure.reference == order.number,
+                                 Disclosure.recipient.in_(("card_processor", "logistics")),
+                                 Disclosure.confidential.is_(False))
+        .order_by(Disclosure.id)))
 
 
 def staff_emails(user_ids) -> dict[int, str]:

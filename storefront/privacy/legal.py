@@ -47,6 +47,10 @@ class LegalRequest(db.Model):
         return [name for name in self.scope.split(",") if name]
 
 
+class AlreadyHandled(ValueError):
+    """The request was answered or refused already (perhaps a moment ago, by another tab)."""
+
+
 class LegalRequestError(ValueError):
     def __init__(self, errors: dict):
         super().__init__("invalid legal request")
@@ -120,14 +124,14 @@ def scoped_export(request: LegalRequest, person: Person) -> dict:
 def answer_request(request: LegalRequest, person: Person, *, staff_id: int | None = None) -> dict:
     """Release the scoped export to the authority and record the disclosure. Flushes."""
     if request.status != "received":
-        raise ValueError("this request was already handled")
+        raise AlreadyHandled("this request was already handled")
     if not is_about(request, person):
         raise ValueError("the request names another person: nothing is released")
+    _settle(request, "answered", staff_id)
     export = scoped_export(request, person)
     disclose("authority", request.scope_list, recipient_name=request.authority, values=export, email=person.email,
              user_id=person.user_id, reference=request.reference[:40], staff_id=staff_id,
              legal_request_id=request.id, confidential=not request.may_notify)
-    request.status, request.answered_at, request.staff_id = "answered", utcnow(), staff_id
     db.session.flush()
     return export
 
@@ -135,9 +139,21 @@ def answer_request(request: LegalRequest, person: Person, *, staff_id: int | Non
 def refuse_request(request: LegalRequest, *, staff_id: int | None = None) -> None:
     """The request had no valid basis: nothing is released. Flushes."""
     if request.status != "received":
-        raise ValueError("this request was already handled")
-    request.status, request.answered_at, request.staff_id = "refused", utcnow(), staff_id
-    db.session.flush()
+        raise AlreadyHandled("this request was already handled")
+    _settle(request, "refused", staff_id)
+
+
+def _settle(request: LegalRequest, status: str, staff_id: int | None) -> None:
+    """Move the request out of "received", once: two owners answering and refusing at the same moment
+    (two tabs) cannot both win; the loser's transaction raises and is rolled back. Flushes."""
+    moved = db.session.execute(
+        update(LegalRequest).where(LegalRequest.id == request.id, LegalRequest.status == "received")
+        .values(status=status, answered_at=utcnow(), staff_id=staff_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise AlreadyHandled("this request was already handled")
+    db.session.refresh(request)
 
 
 @dataclass(frozen=True)

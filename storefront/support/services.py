@@ -109,15 +109,20 @@ def conversation_url(ticket: SupportTicket) -> str:
 
 
 def find_order_for_writer(number: str, *, email: str, user: User | None) -> Order:
-    """The order the writer names: theirs by account, or placed under the email address they give.
+    """The order the writer names: a signed-in writer's by account (or a guest order under its confirmed
+    address); a guest's when placed under the email address they give.
 
     Raises OrderNotFound alike for an unknown number and for someone else's order.
     """
     order = _order_numbered(number)
     if order is None:
         raise OrderNotFound()
-    if user is not None and order.user_id == user.id:
-        return order
+    if user is not None:
+        # The account's orders, and guest orders under its address once confirmed (the registry's rule).
+        if order.user_id == user.id or (
+                order.user_id is None and user.is_confirmed and order.email_digest == email_digest(user.email)):
+            return order
+        raise OrderNotFound()
     if order.email_digest is not None and order.email_digest == email_digest(canonical_email(email)):
         return order
     raise OrderNotFound()

@@ -30,6 +30,10 @@ def contact():
         form.name.data, form.email.data = user.full_name, user.email
     if not form.validate_on_submit():
         return _page("support/contact.html", form)
+    if user is not None:
+        # A signed-in customer writes as their account: the answers reach them there, so the address
+        # (and the orders it may name) must be the account's, whatever was typed.
+        form.email.data = user.email
     try:
         order = _order_named(form, user)
     except services.OrderNotFound as error:

@@ -33,3 +33,23 @@ def test_order_conversation_and_customer_pages_link_to_each_other(app, client, m
     customer_page = staff.get(f"/en/admin/customers/{customer.id}").get_data(as_text=True)
     assert f'href="/en/admin/orders/{number}"' in customer_page
     assert f'href="/en/admin/support/{reference}"' in customer_page
+
+
+def test_an_authoritys_reference_that_reads_like_an_order_number_never_shows_on_the_order(
+        app, client, make_user, make_product, auth, buy):
+    customer = make_user(email="ada@example.com")
+    assert auth.login(customer.email).status_code == 303
+    assert buy(make_product()).status_code == 303
+    with app.app_context():
+        number = db.session.scalar(select(Order.number))
+    owner = sign_in(app, make_user(role="owner", email="owner@example.com").email)
+    recorded = owner.post("/en/admin/legal/new", data={
+        "email": customer.email, "authority": "Cyber Unit", "reference": number, "legal_basis": "Court order 1",
+        "scope": ["orders"], "may_notify": ""})
+    assert recorded.status_code == 303
+    assert owner.post(recorded.headers["Location"] + "/answer").status_code == 303
+
+    staff = sign_in(app, make_user(role="staff", email="staff@example.com").email)
+    page = staff.get(f"/en/admin/orders/{number}").get_data(as_text=True)
+    assert "Cyber Unit" not in page
+    assert "Cyber Unit" not in owner.get(f"/en/admin/orders/{number}").get_data(as_text=True)

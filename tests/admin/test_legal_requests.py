@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 
 from storefront.cart.models import Order
 from storefront.database import utcnow
@@ -432,3 +433,26 @@ def test_the_request_list_runs_a_fixed_number_of_queries(world, count_queries):
     assert counted() == few
     with world.app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LegalRequest)) == 5
+
+
+@pytest.mark.parametrize("action", ["answer", "refuse"])
+def test_another_tab_handling_the_request_in_between_wins_and_this_one_changes_nothing(world, monkeypatch, action):
+    """Two owners' tabs at once: the view saw "received", but the other tab refused it before this one wrote."""
+    request_id = record(world)
+    before = legal_actions(world.app)
+    from storefront.admin import customers as views
+
+    original = views.person_named
+
+    def refused_meanwhile(legal_request):
+        person = original(legal_request)
+        db.session.execute(sa_update(LegalRequest).where(LegalRequest.id == legal_request.id)
+                           .values(status="refused").execution_options(synchronize_session=False))
+        return person
+
+    monkeypatch.setattr(views, "person_named", refused_meanwhile)
+    response = world.admin.post(f"/en/admin/legal/{request_id}/{action}")
+    assert response.status_code == 409
+    assert translated(world.app, "en", "This request was already handled: nothing was changed.") in response.text
+    assert authority_disclosures(world.app) == []
+    assert legal_actions(world.app) == before

@@ -142,7 +142,7 @@ def test_the_conversation_shows_the_customer_and_the_order_and_its_opening_is_au
     page = response.get_data(as_text=True)
     for shown in ("Kim Park", "kim@example.com", "Wrong colour", "It is red.", order.number, "中文"):
         assert shown in page
-    assert f'href="/en/orders/{order.number}"' in page
+    assert f'href="/en/admin/orders/{order.number}"' in page
     entry = audit_rows(app)[-1]
     assert len(audit_rows(app)) == before + 1
     assert (entry.action, entry.actor_id, entry.subject_user_id, entry.detail) == (

@@ -160,6 +160,7 @@ def test_a_customer_may_name_their_own_order_whatever_email_they_type(app, clien
     assert post(client, email="other@example.com", order_number=order.number).status_code == 303
     [ticket] = tickets(app)
     assert ticket.order_id == order.id and ticket.user_id == user.id
+    assert ticket.email == user.email  # the account's address, not the one typed
     # Another customer cannot attach it to their message.
     auth.logout()
     stranger = make_user()
@@ -255,3 +256,27 @@ def test_a_reference_already_taken_is_drawn_again(app, client, monkeypatch):
     assert post(client, subject="Second question").status_code == 303
     assert [t.reference for t in tickets(app)] == [first.reference, "T-NEWREF22"]
     assert [len(messages(app, t.id)) for t in tickets(app)] == [1, 1]
+
+
+def test_a_signed_in_customer_cannot_name_a_guests_order_by_typing_the_guests_address(
+        app, client, placed, make_user, auth):
+    """Otherwise the shop's answers about someone else's order would appear in the writer's account."""
+    mallory = make_user(email="mallory@example.com")
+    assert auth.login(mallory.email).status_code == 303
+    refused = post(client, email="ada@example.com", order_number=placed.number)
+    assert refused.status_code == 422
+    assert field_error(refused.get_data(as_text=True), "order_number")
+    assert tickets(app) == []
+    # Without an order the message goes through, under the account's own address.
+    assert post(client, email="ada@example.com").status_code == 303
+    [ticket] = tickets(app)
+    assert ticket.email == mallory.email and ticket.user_id == mallory.id and ticket.order_id is None
+
+
+def test_a_customer_may_name_a_guest_order_placed_under_their_confirmed_address(
+        app, client, placed, make_user, auth):
+    ada = make_user(email="ada@example.com")
+    assert auth.login(ada.email).status_code == 303
+    assert post(client, email="ada@example.com", order_number=placed.number).status_code == 303
+    [ticket] = tickets(app)
+    assert ticket.order_id == placed.id and ticket.user_id == ada.id
