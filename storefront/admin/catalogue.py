@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.admin.catalogue_forms import CategoryForm, ImageForm, MoveForm, ProductFilterForm, ProductForm
 from storefront.admin.forms import ActionForm
+from storefront.account.services import MAX_ID
 from storefront.admin.views import bp
 from storefront.cart.services import was_ordered
 from storefront.catalog import images, services
@@ -91,6 +92,7 @@ def upload_image(product_id: int):
 def move_image(product_id: int, image_id: int):
     direction = _direction_or_400()
     product = _product_or_404(product_id)
+    _id_or_404(image_id)
     try:
         images.move_picture(product, image_id, direction)
     except services.NotFound:
@@ -103,6 +105,7 @@ def move_image(product_id: int, image_id: int):
 def delete_image(product_id: int, image_id: int):
     _action_or_400()
     product = _product_or_404(product_id)
+    _id_or_404(image_id)
     try:
         names = images.delete_picture(product, image_id)
     except services.NotFound:
@@ -159,6 +162,7 @@ def _edit_page(product, *, form=None, image_form=None, refusal=None) -> str:
 
 
 def _product_or_404(product_id: int):
+    _id_or_404(product_id)
     try:
         return services.get_any_product(product_id)
     except services.NotFound:
@@ -238,6 +242,7 @@ def _categories_page(refusal: str | None = None) -> str:
 
 
 def _category_or_404(category_id: int):
+    _id_or_404(category_id)
     try:
         return services.get_any_category(category_id)
     except services.NotFound:
@@ -264,6 +269,12 @@ def _saved(form, save, find_clashes):
         db.session.rollback()
         form.add_errors(find_clashes() or {"slug": services.RACED})
     return None
+
+
+def _id_or_404(row_id: int) -> None:
+    """An id from the URL beyond any INTEGER column is simply not found (never an overflow and a 500)."""
+    if not 0 < row_id < MAX_ID:
+        abort(404)
 
 
 def _action_or_400() -> None:

@@ -17,6 +17,7 @@ from storefront.account.forms import IsoDateField, email_format, no_control_char
 from storefront.account.models import ROLES
 from storefront.privacy import registry
 from storefront.privacy.disclosures import manifest_fields
+from storefront.support.forms import clean_text
 
 SEARCH_LENGTH = 320
 ROLE_LABELS = {"customer": _l("Customer"), "staff": _l("Staff"), "owner": _l("Owner")}
@@ -60,7 +61,7 @@ class LegalRequestForm(FlaskForm):
                             description=_l("Who asks: for example the police unit or the court."))
     reference = StringField(_l("The authority's reference"), filters=[no_control_characters],
                             render_kw={"maxlength": 100})
-    legal_basis = TextAreaField(_l("Legal basis"), render_kw={"maxlength": 5000, "rows": 4},
+    legal_basis = TextAreaField(_l("Legal basis"), filters=[clean_text], render_kw={"maxlength": 5000, "rows": 4},
                                 description=_l("The law or court order the request relies on, as the request "
                                                "states it."))
     scope = CheckboxesField(_l("Data the request covers"), choices=[])

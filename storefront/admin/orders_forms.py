@@ -5,9 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from storefront.account.forms import no_control_characters
 from storefront.cart.fulfilment import NOTE_LENGTH, compact_tracking
 from storefront.cart.models import ORDER_STATUSES
 from storefront.cart.services import status_label
+from storefront.support.forms import clean_text
 
 
 def _strip(value):
@@ -23,7 +25,7 @@ class OrderFilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[], validate_choice=False, validators=[Optional()])
     day_from = DateField(_l("Placed from"), validators=[Optional()], format="%Y-%m-%d")
     day_to = DateField(_l("Placed until"), validators=[Optional()], format="%Y-%m-%d")
-    q = SearchField(_l("Order number or email address"), filters=[_strip],
+    q = SearchField(_l("Order number or email address"), filters=[no_control_characters, _strip],
                     validators=[Optional(), Length(max=254, message=_l("Enter at most %(max)d characters."))])
 
     def __init__(self, *args, **kwargs):
@@ -64,7 +66,8 @@ class ShipForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason for the customer"), filters=[_strip],
+        # NUL and the other control characters dropped (lines kept, then joined by one_line_note).
+        _l("Reason for the customer"), filters=[clean_text, _strip],
         validators=[DataRequired(_l("Write why the order is cancelled: the customer reads it.")),
                     Length(max=NOTE_LENGTH, message=_l("Enter at most %(max)d characters."))],
         description=_l("Shown to the customer in the email and on the order page."),

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from storefront.account.forms import Form
+from storefront.account.forms import Form, no_control_characters
 from storefront.support.forms import message_field
 from storefront.support.services import SUBJECT_MAX
 
@@ -23,7 +23,7 @@ class InboxFilterForm(FlaskForm):
 
     status = SelectField(_l("Status"), choices=[], validate_choice=False, validators=[Optional()])
     q = StringField(_l("Reference, order number or email address"), [Optional(), Length(max=320)],
-                    render_kw={"type": "search", "maxlength": 320})
+                    filters=[no_control_characters], render_kw={"type": "search", "maxlength": 320})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

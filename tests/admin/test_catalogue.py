@@ -655,3 +655,36 @@ def test_only_an_empty_category_can_be_deleted(shop, make_category, make_product
     assert [c.slug for c in categories_in_db(shop.app)] == ["used"]
     assert translated(shop.app, lang, "The category is deleted.") in shop.client.get(
         deleted.headers["Location"]).get_data(as_text=True)
+
+
+HUGE = "99999999999999999999"  # beyond any INTEGER column: SQLite would overflow, PostgreSQL refuse
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", f"/en/admin/products/{HUGE}"), ("POST", f"/en/admin/products/{HUGE}"),
+    ("POST", f"/en/admin/products/{HUGE}/delete"), ("POST", f"/en/admin/products/{HUGE}/archive"),
+    ("POST", f"/en/admin/products/{HUGE}/restore"), ("POST", f"/en/admin/products/{HUGE}/images"),
+    ("POST", f"/en/admin/products/{HUGE}/images/1/move"), ("POST", f"/en/admin/products/{HUGE}/images/1/delete"),
+    ("POST", f"/en/admin/products/1/images/{HUGE}/move"), ("POST", f"/en/admin/products/1/images/{HUGE}/delete"),
+    ("GET", f"/en/admin/categories/{HUGE}"), ("POST", f"/en/admin/categories/{HUGE}"),
+    ("POST", f"/en/admin/categories/{HUGE}/move"), ("POST", f"/en/admin/categories/{HUGE}/delete"),
+    ("GET", "/en/admin/products/2147483648"), ("GET", "/en/admin/categories/2147483648"),
+    ("GET", "/en/admin/products/0"), ("GET", "/en/admin/categories/0"),
+])
+def test_ids_beyond_any_row_are_404_never_500(shop, app, make_product, make_category, method, path):
+    product = make_product()
+    make_category()
+    assert product.id == 1
+    with app.app_context():
+        services.save_product_image(db.session.get(Product, product.id), Image.new("RGB", (80, 60), "red"),
+                                    app.config["UPLOAD_DIR"])
+        db.session.commit()
+    before = catalogue(app)
+    if path.endswith("/images"):
+        data = {"image": (Path(__file__).open("rb"), "picture.png")}
+    elif method == "POST" and "/categories/" in path:
+        data = {"direction": "up", **category_form()}
+    else:
+        data = {"direction": "up", **product_form()} if method == "POST" else None
+    assert shop.client.open(path, method=method, data=data).status_code == 404
+    assert catalogue(app) == before

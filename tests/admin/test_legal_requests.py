@@ -456,3 +456,27 @@ def test_another_tab_handling_the_request_in_between_wins_and_this_one_changes_n
     assert translated(world.app, "en", "This request was already handled: nothing was changed.") in response.text
     assert authority_disclosures(world.app) == []
     assert legal_actions(world.app) == before
+
+
+# NUL and other control characters: PostgreSQL text columns refuse NUL --------------------------------------------
+
+
+def test_nul_bytes_and_control_characters_are_dropped_from_a_request_never_500(world):
+    request_id = record(world, email="ada@example.com\x00", authority="Metropolitan\x00 Police\x01 Cyber Unit",
+                        reference="CASE-2026\x00-0042",
+                        legal_basis="Court order\x00 17/2026\x0b\r\nunder section 5\tand 6\x00")
+    [stored] = requests_in(world.app)
+    assert stored.id == request_id
+    assert (stored.authority, stored.reference, stored.legal_basis) == (
+        AUTHORITY, "CASE-2026-0042", "Court order 17/2026\nunder section 5\tand 6")
+    assert stored.user_id == world.customer.id
+
+
+@pytest.mark.parametrize("field", ["authority", "reference", "legal_basis"])
+def test_a_text_of_nul_bytes_only_is_refused_as_empty(world, field):
+    before = audit_rows(world.app)
+    response = world.admin.post("/en/admin/legal/new", data=valid_form(**{field: "\x00\x01\x00"}))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, field) == REQUIRED and "\x00" not in page
+    assert requests_in(world.app) == [] and audit_rows(world.app) == before

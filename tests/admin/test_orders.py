@@ -827,3 +827,34 @@ def test_customer_markup_is_inert_in_the_list_detail_slip_and_csv(shop):
     header, row = read_csv(manifest)
     assert manifest.mimetype == "text/csv"  # a download, never rendered as a page
     assert dict(zip(header, row))["Name"] == XSS["recipient"]
+
+
+# NUL and other control characters: PostgreSQL text columns refuse NUL -------------------------------------
+
+
+def test_control_characters_in_a_cancellation_reason_are_dropped_never_500(shop, outbox):
+    number = shop.place()
+    response = cancel(shop, number, reason="\x00The lens\x01 failed\x00\r\nour final\tinspection.\x00")
+    assert response.status_code == 303
+    event = events_of(shop.app, number)[-1]
+    assert (event.status, event.note) == ("cancelled", "The lens failed our final inspection.")
+    [mail] = outbox(template="order_cancelled")
+    assert "\x00" not in mail.body_text and "The lens failed our final inspection." in mail.body_text
+
+
+@pytest.mark.parametrize("reason", ["\x00", "\x00 \x01\x1f"])
+def test_a_reason_of_control_characters_only_is_no_reason(shop, reason):
+    number = shop.place()
+    before = state(shop.app)
+    response = cancel(shop, number, reason=reason)
+    assert response.status_code == 422
+    assert field_error(page_text(response), "reason") == "Write why the order is cancelled: the customer reads it."
+    assert state(shop.app) == before
+
+
+@pytest.mark.parametrize("query", ["\x00", "SF-\x00", "\x00SF-2222-2222\x00", "staff@example.com\x00"])
+def test_a_search_with_nul_bytes_never_500(shop, query):
+    shop.place()
+    response = shop.as_staff.get("/en/admin/orders", query_string={"q": query})
+    assert response.status_code == 200
+    assert "\x00" not in response.get_data(as_text=True)

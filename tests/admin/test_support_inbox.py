@@ -328,3 +328,45 @@ def test_the_count_of_conversations_waiting_for_the_shop(app, staff):
     staff_reply(app, tickets(app)[1].reference, "Answer", staff.id)
     with app.app_context():
         assert services.count_waiting() == 1
+
+
+# NUL and other control characters: PostgreSQL text columns refuse NUL ----------------------------------------
+
+
+@pytest.mark.parametrize("q", ["\x00", "T-\x00", "ada@example.com\x00", "\x00\x01\x1f"])
+def test_a_search_with_nul_bytes_never_500(app, staff, q):
+    ticket = open_ticket(app, email="ada@example.com")
+    response = staff.client.get("/en/admin/support", query_string={"q": q})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "\x00" not in page
+    if q.strip("\x00\x01\x1f") in ("", "ada@example.com"):
+        assert rows_of(page) == [ticket.reference]
+
+
+def test_the_control_characters_of_a_search_are_dropped_before_searching(app, staff):
+    ada = open_ticket(app, email="ada@example.com")
+    open_ticket(app, email="bob@example.com")
+    page = staff.client.get("/en/admin/support", query_string={"q": "ada@\x00example.com"}).get_data(as_text=True)
+    assert rows_of(page) == [ada.reference]
+
+
+def test_nul_bytes_in_an_answer_or_a_message_about_an_order_are_never_stored(app, staff, zh_order, outbox):
+    ticket = open_ticket(app)
+    response = staff.client.post(f"/en/admin/support/{ticket.reference}/reply",
+                                 data={"message": "A new cap\x00 is on\x01 its way.\nSorry!"})
+    assert response.status_code == 303
+    assert messages(app)[-1].body == "A new cap is on its way.\nSorry!"
+    response = staff.client.post(f"/en/admin/support/new?order={zh_order.number}",
+                                 data={"subject": "订单\x00问题", "message": "这个\x00颜色缺货。"})
+    assert response.status_code == 303
+    about = tickets(app)[-1]
+    assert about.subject == "订单问题" and messages(app)[-1].body == "这个颜色缺货。"
+    assert staff.client.post(f"/en/admin/support/{ticket.reference}/reply",
+                             data={"message": "\x00\x01"}).status_code == 422
+    for row in tickets(app):
+        assert "\x00" not in row.subject and "\x00" not in row.name
+    for row in messages(app):
+        assert "\x00" not in row.body
+    for mail in outbox():
+        assert "\x00" not in mail.subject and "\x00" not in mail.body_text

@@ -280,3 +280,29 @@ def test_a_customer_may_name_a_guest_order_placed_under_their_confirmed_address(
     assert post(client, email="ada@example.com", order_number=placed.number).status_code == 303
     [ticket] = tickets(app)
     assert ticket.order_id == placed.id and ticket.user_id == ada.id
+
+
+# NUL and other control characters: PostgreSQL text columns refuse NUL --------------------------------------------
+
+
+def test_nul_bytes_in_every_field_are_dropped_never_500_and_never_stored(app, client, outbox, placed):
+    response = post(client, name="Ada\x00 Lovelace\x01", email="\x00ada@example.com\x00",
+                    order_number=placed.number[:3] + "\x00" + placed.number[3:], subject="Lens\x00 cap missing",
+                    message="The box\x00 had no lens cap.\r\nCould\x0b you send\tone?\x00")
+    assert response.status_code == 303
+    [ticket] = tickets(app)
+    assert (ticket.name, ticket.email, ticket.subject, ticket.order_id) == (
+        "Ada Lovelace", "ada@example.com", "Lens cap missing", placed.id)
+    [message] = messages(app)
+    assert message.body == "The box had no lens cap.\nCould you send\tone?"
+    for mail in outbox():
+        assert "\x00" not in mail.subject and "\x00" not in mail.body_text and "\x00" not in (mail.body_html or "")
+
+
+@pytest.mark.parametrize("field", ["name", "email", "subject", "order_number"])
+def test_a_field_of_nul_bytes_only_is_never_500(app, client, outbox, field):
+    response = post(client, **{field: "\x00\x00"})
+    assert response.status_code in (303, 422)
+    assert "\x00" not in response.get_data(as_text=True)
+    for ticket in tickets(app):
+        assert all("\x00" not in (getattr(ticket, name) or "") for name in ("name", "email", "subject"))
