@@ -78,3 +78,23 @@ def sign_in_target(location: str, lang: str) -> dict[str, list[str]] | None:
     if parts.netloc not in ("", "localhost") or parts.path != f"/{lang}/account/login":
         return None
     return parse_qs(parts.query)
+
+
+def assert_sent_to_sign_in(response, path: str, method: str, lang: str) -> None:
+    """An anonymous request to the admin: redirected to sign-in, back to the page (a GET) or to no admin
+    action at all (a refused POST cannot be come back to)."""
+    assert response.status_code in (302, 303)
+    target = sign_in_target(response.headers["Location"], lang)
+    assert target is not None, response.headers["Location"]
+    if method == "GET":
+        assert target.get("next") == [path]
+    else:
+        assert all(not value.startswith(f"/{lang}/admin/") for value in target.get("next", []))
+
+
+def assert_forbidden_page(app, response, lang: str) -> None:
+    """The translated 403 page, in the request's language."""
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert translated(app, lang, "You do not have permission to see this page.") in page
+    assert f'lang="{"zh-Hans" if lang == "zh" else "en"}"' in page
