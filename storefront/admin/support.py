@@ -7,7 +7,7 @@ from flask_login import current_user
 from storefront.admin.forms import ActionForm
 from storefront.admin.support_forms import STATUS_LABELS, AboutOrderForm, InboxFilterForm, StaffReplyForm
 from storefront.admin.views import bp
-from storefront.database import parse_page, write_transaction
+from storefront.database import parse_page
 from storefront.extensions import db
 from storefront.i18n import LANGUAGES
 from storefront.privacy import audit
@@ -103,18 +103,9 @@ def _show_ticket(ticket, form, status: int = 200):
                            order_number=services.order_number_of(ticket), staff=services.staff_emails(ticket),
                            statuses=STATUS_LABELS, language=LANGUAGES.get(ticket.locale))
     if ticket.personal_data_erased_at is None:
-        _audit_view(actor_id=current_user.id, subject_user_id=ticket.user_id,
-                    subject_email=ticket.email if ticket.user_id is None else None, detail=ticket.reference)
-    return page, status
-
-
-def _audit_view(**values) -> None:
-    """Record the view, or fail the page: its own short write transaction (IMMEDIATE on SQLite).
-
-    A GET reads in a deferred transaction; writing in it fails at once on SQLite when another
-    request wrote since (storefront.database), so that read transaction ends first.
-    """
-    db.session.commit()
-    with write_transaction():
-        audit.record("customer.view", **values)
+        # Admin requests hold SQLite's write lock from their start (storefront.create_app), so the page's
+        # read and this row are one transaction; committed after rendering, which expires what it read.
+        audit.record("customer.view", actor_id=current_user.id, subject_user_id=ticket.user_id,
+                     subject_email=ticket.email if ticket.user_id is None else None, detail=ticket.reference)
         db.session.commit()
+    return page, status
