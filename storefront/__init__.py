@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from storefront import (
-    account, admin, cart, catalog, cli, config, i18n, notifications, ops, payments, policy, security, support,
+    account, admin, cart, catalog, cli, config, i18n, logs, notifications, ops, payments, policy, security, support,
 )
 from storefront.database import reset_write_intent, set_write_intent
 from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -31,6 +31,7 @@ ERROR_MESSAGES = {
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, overrides)
+    logs.register(app)
     register_extensions(app)
     register_templates(app)
     register_request_hooks(app)
@@ -92,8 +93,9 @@ def register_error_handlers(app: Flask) -> None:
         headers = {"Allow": error.get_headers()[-1][1]} if code == 405 and error.valid_methods else {}
         if request_ctx.url_adapter is None:
             # The request failed before routing (an untrusted Host): no URLs can be built for a page.
-            return f"{code} {title}", code, {**headers, "Content-Type": "text/plain; charset=utf-8"}
-        page = render_template("errors/error.html", code=code, title=title, message=message)
+            return f"{code} {title}\n{logs.current_request_id()}", code, {**headers, "Content-Type": "text/plain; charset=utf-8"}
+        page = render_template("errors/error.html", code=code, title=title, message=message,
+                               request_id=logs.current_request_id())
         return page, code, headers
 
     def render_unexpected(error: Exception):
@@ -104,7 +106,8 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(InternalServerError())
         except Exception:  # noqa: BLE001 - the error page itself failed; answer without templates
             app.logger.exception("the error page failed to render")
-            return "Internal Server Error / 服务器内部错误", 500, {"Content-Type": "text/plain; charset=utf-8"}
+            return (f"Internal Server Error / 服务器内部错误\n{logs.current_request_id()}", 500,
+                    {"Content-Type": "text/plain; charset=utf-8"})
 
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(Exception, render_unexpected)

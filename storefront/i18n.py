@@ -48,6 +48,9 @@ def request_language() -> str:
     """The language of the current request: its URL prefix, or else negotiated."""
     if "lang" in g:
         return g.lang
+    prefix = request.path.lstrip("/").split("/", 1)[0]
+    if prefix in LANGUAGES:  # a page that does not exist under /zh/ is still answered in Chinese
+        return prefix
     return negotiate(
         request.accept_languages,
         request.cookies.get(LANG_COOKIE),

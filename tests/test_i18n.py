@@ -71,6 +71,15 @@ def test_unknown_language_prefix_is_a_404_in_the_negotiated_language(client):
     assert '<html lang="zh-Hans">' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("prefix", "lang", "title"), [("zh", "zh-Hans", "页面不存在"), ("en", "en", "Page not found")])
+def test_a_missing_page_under_a_language_prefix_answers_in_that_language(client, prefix, lang, title):
+    other = "en" if prefix == "zh" else "zh"  # the cookie and the browser ask for another language
+    response = client.get(f"/{prefix}/no-such-page/at-all", headers={"Accept-Language": other, "Cookie": f"lang={other}"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert f'<html lang="{lang}">' in page and title in page
+
+
 def test_prices_are_formatted_in_the_page_locale(client, make_product):
     make_product(price=Decimal("1234.50"))
     assert "$1,234.50" in client.get("/en/products").get_data(as_text=True)
