@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,security]"
 	touch $@
 
 install: $(VENV)/.installed

@@ -9,6 +9,7 @@ from storefront import (
     account, admin, cart, catalog, cli, config, i18n, logs, notifications, ops, payments, policy, security, support,
 )
 from storefront.database import reset_write_intent, set_write_intent
+from storefront.requests import Request
 from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 WRITING_BLUEPRINTS = ("admin",)
@@ -30,6 +31,7 @@ ERROR_MESSAGES = {
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = Request  # a view's own body limit holds before any hook reads the body
     config.load(app, overrides)
     logs.register(app)
     register_extensions(app)

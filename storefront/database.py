@@ -124,14 +124,14 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     # Let SQLAlchemy emit BEGIN itself (see _begin_sqlite) instead of pysqlite's implicit one.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    for pragma in (
-        "foreign_keys = ON",
-        "busy_timeout = 15000",
-        "journal_mode = WAL",
-        "synchronous = NORMAL",
-        "secure_delete = ON",
+    for statement in (
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 15000",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA secure_delete = ON",
     ):
-        cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute(statement)
     cursor.close()
 
 

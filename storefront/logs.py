@@ -24,6 +24,9 @@ _FORWARDED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
 # Route arguments that are secrets in the path: they are logged as this instead.
 SECRET_ARGUMENTS = ("token",)
 REDACTED = ":redacted"
+# Libraries whose informational lines name a person: Flask-Limiter's "exceeded" line carries the limit's
+# key (the client address or the email's digest). Their warnings and errors still come through.
+QUIET_LOGGERS = ("flask-limiter",)
 
 
 class RequestId:
@@ -98,6 +101,8 @@ def configure(level: int = logging.INFO) -> None:
         root.removeHandler(handler)
     root.addHandler(json_handler())
     root.setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 def register(app) -> None:

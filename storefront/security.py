@@ -166,8 +166,8 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 def render_markdown(text: str) -> Markup:
     """Shop-written Markdown as sanitised HTML: safe to mark |safe because nh3 has cleaned it."""
-    html = _markdown.render(text or "")
-    return Markup(nh3.clean(  # noqa: S704 - nh3 leaves only the allow-listed tags and attributes
-        html, tags=MARKDOWN_TAGS, attributes={"a": {"href", "title"}},
+    html = nh3.clean(
+        _markdown.render(text or ""), tags=MARKDOWN_TAGS, attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
-    ))
+    )
+    return Markup(html)  # nosec B704 # noqa: S704 - nh3 left only the allow-listed tags and attributes

@@ -113,7 +113,13 @@ def test_configure_sends_every_logger_to_one_json_handler_on_stdout(capsys):
         logging.getLogger("storefront.somewhere").info("an event")
         line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
         assert line["message"] == "an event" and line["logger"] == "storefront.somewhere"
+        # Flask-Limiter's "exceeded" line names the client address or the email's digest: not logged.
+        logging.getLogger("flask-limiter").info("ratelimit 5 per 15 minute (%s) exceeded", "203.0.113.9")
+        logging.getLogger("flask-limiter").warning("Rate limit storage unreachable")
+        out = capsys.readouterr().out
+        assert "203.0.113.9" not in out and "storage unreachable" in out
     finally:
+        logging.getLogger("flask-limiter").setLevel(logging.NOTSET)
         for handler in list(root.handlers):
             root.removeHandler(handler)
         for handler in saved_handlers:

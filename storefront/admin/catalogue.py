@@ -2,7 +2,6 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.admin.catalogue_forms import CategoryForm, ImageForm, MoveForm, ProductFilterForm, ProductForm
@@ -12,7 +11,8 @@ from storefront.admin.views import bp
 from storefront.cart.services import was_ordered
 from storefront.catalog import images, services
 from storefront.database import parse_page
-from storefront.extensions import csrf, db
+from storefront.extensions import db
+from storefront.requests import body_limit
 
 PRODUCTS_PER_PAGE = 25
 
@@ -67,11 +67,8 @@ def edit_product(product_id: int):
 
 
 @bp.post("/products/<int:product_id>/images")
-@csrf.exempt  # checked in the view, once the body may be read under the upload's own size limit
+@body_limit(images.MAX_REQUEST_BYTES)  # from the first read of the body, the CSRF check's included
 def upload_image(product_id: int):
-    request.max_content_length = images.MAX_REQUEST_BYTES  # before anything reads the body
-    if current_app.config["WTF_CSRF_ENABLED"]:
-        csrf.protect()
     product = _product_or_404(product_id)
     form = ImageForm()
     if form.validate_on_submit():

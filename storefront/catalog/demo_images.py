@@ -674,7 +674,7 @@ def draw_product_image(kind: str, colour: str, seed: int, size: int = 800) -> Im
 
     Unknown kinds fall back to a lens. The result is an RGB image of size x size pixels.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - repeatable demo drawings, not secrets
     accent = _hex(colour)
     px = max(64, int(size)) * 2
     background = _background(px, accent, rng)

@@ -192,11 +192,11 @@ def description_html(text: str | None) -> Markup:
     (images, scripts, styles, event handlers, relative links) survives. This nh3 output is the only
     product text the templates may treat as markup.
     """
-    html = _description_markdown.render(text or "")
-    return Markup(nh3.clean(  # noqa: S704 - nh3 leaves only the allow-listed tags and attributes
-        html, tags=DESCRIPTION_TAGS, attributes={"a": {"href"}}, url_schemes=set(LINK_SCHEMES),
-        url_relative="deny", link_rel="noopener noreferrer nofollow",
-    ))
+    html = nh3.clean(
+        _description_markdown.render(text or ""), tags=DESCRIPTION_TAGS, attributes={"a": {"href"}},
+        url_schemes=set(LINK_SCHEMES), url_relative="deny", link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(html)  # nosec B704 # noqa: S704 - nh3 left only the allow-listed tags and attributes
 
 
 # Editing in the admin -------------------------------------------------------------------------------------
