@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
@@ -14,6 +14,7 @@ from storefront.account.forms import password_problem
 from storefront.account.services import (
     RoleError, create_or_promote_owner, find_user_by_email, is_valid_email, purge_unconfirmed_accounts,
 )
+from storefront.backup import BackupError, backup_database
 from storefront.privacy import audit
 from storefront.cart.services import purge_expired_carts
 from storefront.database import truncate_sqlite_wal, write_transaction
@@ -77,7 +78,7 @@ def seed_demo_command():
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # noqa: S603 - this interpreter's pybabel, fixed options
 
 
 @translate.command("extract")
@@ -112,8 +113,14 @@ def keys_rotate():
 
     Afterwards the older keys can be removed from the setting.
     """
-    with write_transaction(), db.engine.begin() as connection:
-        changed = rotate_encrypted_columns(db.metadata, connection)
+    try:
+        with write_transaction(), db.engine.begin() as connection:
+            changed = rotate_encrypted_columns(db.metadata, connection)
+    except InvalidToken:
+        raise click.ClickException(
+            "Some stored values are encrypted under a key that is not in STOREFRONT_DATA_KEYS: nothing was "
+            "changed. Put the old keys back after the new one (newest first) and run `keys rotate` again."
+        ) from None
     click.echo(f"Re-encrypted {changed} values under the newest key.")
 
 
@@ -183,6 +190,40 @@ def privacy_verify_ledger():
     click.echo(f"The consent ledger verifies: {result.entries} entries, head {result.head}.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path, force):
+    """Write a consistent copy of the database to PATH, while the shop keeps serving.
+
+    SQLite: SQLite's online backup, one self-contained file (restore: stop the shop, put it in place
+    of the database file). PostgreSQL: pg_dump's custom format (restore with pg_restore); pg_dump must
+    be installed, of the server's major version or newer, and reads the password from the URL.
+
+    The copy goes to a temporary file beside PATH and is renamed into place when complete, readable
+    by its owner only. An existing PATH is kept unless --force.
+
+    NOT in the copy, to be backed up separately: the data keys (STOREFRONT_DATA_KEYS; without them
+    the personal data in the copy cannot be read), STOREFRONT_SECRET_KEY, and the uploaded product
+    images (STOREFRONT_UPLOAD_DIR). Keep the keys apart from the copies: a copy stored together with
+    its keys is no longer protected by the encryption.
+    """
+    try:
+        size = backup_database(db.engine, path, force=force)
+    except BackupError as error:
+        raise click.ClickException(f"No backup made: {error}") from None
+    click.echo(f"Backed up the database to {path.expanduser().absolute()} ({_size(size)}).")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return ""
+
+
 def register(app) -> None:
-    for command in (create_owner_command, seed_demo_command, translate, keys, privacy):
+    for command in (create_owner_command, seed_demo_command, translate, keys, privacy, backup_command):
         app.cli.add_command(command)

@@ -14,6 +14,7 @@ import secrets
 import sys
 from datetime import datetime, timezone
 
+import click
 from flask import has_request_context, request
 
 REQUEST_ID = "storefront.request_id"
@@ -87,19 +88,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def json_handler() -> logging.Handler:
-    handler = logging.StreamHandler(sys.stdout)
+def json_handler(stream=None) -> logging.Handler:
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonFormatter())
     handler.storefront_json = True
     return handler
 
 
-def configure(level: int = logging.INFO) -> None:
-    """Send every logger's records to stdout as JSON lines (idempotent; replaces the root's handlers)."""
+def configure(level: int = logging.INFO, stream=None) -> None:
+    """Send every logger's records to stdout (or `stream`) as JSON lines (idempotent; replaces the root's handlers)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    root.addHandler(json_handler())
+    root.addHandler(json_handler(stream))
     root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
@@ -110,7 +111,9 @@ def register(app) -> None:
     app.wsgi_app = RequestId(app.wsgi_app, trust_forwarded=app.config["TRUSTED_PROXIES"] > 0)
     app.after_request(remember_log_path)
     if not (app.config["DEV"] or app.config["TESTING"]):
-        configure()
+        # Under a flask command, stdout is the command's own output (`keys generate` prints a key to
+        # capture): its log lines go to stderr, which journald keeps as well.
+        configure(stream=sys.stderr if click.get_current_context(silent=True) else None)
         from flask.logging import default_handler
 
         app.logger.removeHandler(default_handler)

@@ -133,7 +133,9 @@ def rotate_encrypted_columns(metadata, connection) -> int:
             continue
         key = list(table.primary_key.columns)[0]
         raw = [type_coerce(c, Text).label(c.name) for c in columns]
-        for row in connection.execute(select(key, *raw)).mappings().all():
+        # Rows stay locked until the rotation commits (PostgreSQL; SQLite's writer holds the whole file):
+        # an edit or an erasure committed meanwhile is never overwritten with the value read here.
+        for row in connection.execute(select(key, *raw).with_for_update()).mappings().all():
             values = {c.name: cipher.rotate(row[c.name].encode()).decode() for c in columns if row[c.name]}
             if values:
                 connection.execute(update(table).where(key == row[key.name]).values(_raw_values(table, values)))

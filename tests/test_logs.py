@@ -6,6 +6,7 @@ import sys
 from datetime import timedelta
 from types import SimpleNamespace
 
+import click
 import pytest
 from gunicorn.config import Config as GunicornConfig
 
@@ -164,3 +165,24 @@ def test_gunicorn_error_log_lines_are_json(capsys):
 def test_json_formatter_keeps_chinese_readable():
     record = logging.LogRecord("storefront", logging.INFO, __file__, 1, "已发货", None, None)
     assert '"已发货"' in logs.JsonFormatter().format(record)
+
+
+def test_under_a_flask_command_log_lines_go_to_stderr_so_the_output_stays_clean(make_app, capsys):
+    """`STOREFRONT_DATA_KEYS=$(flask keys generate)` must capture the key alone."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    try:
+        app = make_app(TESTING=False)
+        result = app.test_cli_runner().invoke(args=["keys", "generate"])
+        assert result.exit_code == 0 and len(result.stdout.strip().splitlines()) == 1
+        with click.Context(click.Command("flask")):
+            make_app(TESTING=False)
+        logging.getLogger("storefront.somewhere").warning("a command's event")
+        captured = capsys.readouterr()
+        assert "a command's event" in captured.err and "a command's event" not in captured.out
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved_handlers:
+            root.addHandler(handler)
+        root.setLevel(saved_level)
