@@ -45,6 +45,19 @@ def test_twenty_failed_sign_ins_per_client_address(limited):
     assert codes[:20] == [422] * 20 and codes[20] == 429
 
 
+def test_refused_attempts_do_not_use_up_the_client_addresss_allowance(limited):
+    """A 429 for one email is not a failed sign-in: the client address keeps its 20 for other emails."""
+    client = limited.test_client()
+    same_address = "203.0.113.50"
+
+    def attempt(email):
+        return client.post("/en/account/login", data={"email": email, "password": "wrong password"},
+                           headers={"X-Forwarded-For": same_address}).status_code
+
+    assert [attempt("locked@example.com") for _ in range(12)] == [422] * 5 + [429] * 7
+    assert [attempt(f"other{n}@example.com") for n in range(16)] == [422] * 15 + [429]
+
+
 def test_successful_sign_ins_are_not_counted(limited):
     with limited.app_context():
         db.session.add(User(email="ok@example.com", password_hash=hash_password(PASSWORD)))
