@@ -9,7 +9,6 @@ from storefront.admin.support_forms import STATUS_LABELS, AboutOrderForm, InboxF
 from storefront.admin.views import bp
 from storefront.database import parse_page
 from storefront.extensions import db
-from storefront.i18n import LANGUAGES
 from storefront.privacy import audit
 from storefront.support import services
 
@@ -85,8 +84,7 @@ def support_new():
         db.session.commit()
         flash(_("Your message about order %(number)s is sent to the customer.", number=order.number), "success")
         return redirect(url_for("admin.support_ticket", reference=ticket.reference), 303)
-    page = render_template("admin/support_new.html", form=form, order=order, refused=refused,
-                           language=LANGUAGES[order.locale].name)
+    page = render_template("admin/support_new.html", form=form, order=order, refused=refused)
     return page, 422 if form.is_submitted() else 200
 
 
@@ -101,7 +99,7 @@ def _show_ticket(ticket, form, status: int = 200):
     """The conversation with the customer's name and address: a staff view of personal data, audited."""
     page = render_template("admin/support_ticket.html", ticket=ticket, form=form, action=ActionForm(),
                            order_number=services.order_number_of(ticket), staff=services.staff_emails(ticket),
-                           statuses=STATUS_LABELS, language=LANGUAGES.get(ticket.locale))
+                           statuses=STATUS_LABELS)
     if ticket.personal_data_erased_at is None:
         # Admin requests hold SQLite's write lock from their start (storefront.create_app), so the page's
         # read and this row are one transaction; committed after rendering, which expires what it read.
