@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from storefront.cart.models import Order, OrderLine
@@ -138,7 +139,10 @@ def partner_csv(kind: str, day_from: date, day_to: date) -> str:
     return out.getvalue()
 
 
-PARTNERS = "advertising partners"  # the register's recipient: everyone the owner sends the file to
+# The register's recipient: everyone the owner sends the file to. Stored in English, like every
+# recipient name the shop itself writes; pages translate it (the _l only puts it in the catalogue).
+PARTNERS = "advertising partners"
+_l("advertising partners")
 FIELDS = {"pages": ["page_views", "visitors"], "orders": ["orders", "order_total", "order_average"]}
 
 

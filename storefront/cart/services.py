@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
@@ -400,8 +401,13 @@ def _number_taken(number: str) -> bool:
 
 
 def record_card_disclosure(*, email: str, user_id: int | None, reference: str | None) -> None:
-    """The card details went to the processor: write it in the disclosure register (also for a decline)."""
-    disclose("card_processor", CARD_PROCESSOR_FIELDS, recipient_name=processor_display_name(), email=email,
+    """The card details went to the processor: write it in the disclosure register (also for a decline).
+
+    The register keeps the processor's English name; pages show it through gettext in their own language.
+    """
+    with force_locale("en"):
+        recipient_name = processor_display_name()
+    disclose("card_processor", CARD_PROCESSOR_FIELDS, recipient_name=recipient_name, email=email,
              user_id=user_id, reference=reference)
 
 
