@@ -197,6 +197,13 @@ def translated(obj, field: str):
     return Markup('<span lang="{}">{}</span>').format(LANGUAGES[lang].html, text)
 
 
+def in_language(text: str, code: str | None):
+    """Text written in language `code` (an order line's name, kept as ordered): marked when it is not the page's."""
+    if code not in LANGUAGES or code == _wanted_language():
+        return text
+    return Markup('<span lang="{}">{}</span>').format(LANGUAGES[code].html, text)
+
+
 def translated_text(obj, field: str) -> str:
     """The plain text of translated(), for places that take no markup (titles, alt text)."""
     return text_in(obj, field, _wanted_language())[0] or ""
@@ -237,6 +244,7 @@ def register(app) -> None:
         html_lang=html_lang,
         request_language=request_language,
         translated=translated,
+        in_language=in_language,
         country_name=country_name,
         translated_text=translated_text,
         translation_lang=translation_lang,

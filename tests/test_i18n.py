@@ -107,3 +107,14 @@ def test_signed_in_customers_saved_language_comes_after_the_cookie(app, client, 
     assert client.get("/", headers={"Accept-Language": "en-GB"}).headers["Location"] == "/zh/"
     client.get("/en/")
     assert client.get("/", headers={"Accept-Language": "en-GB"}).headers["Location"] == "/en/"
+
+
+def test_text_kept_in_another_language_is_marked_with_it(app):
+    from storefront.i18n import in_language
+
+    with app.test_request_context("/en/orders/SF-TEST"):
+        app.preprocess_request()
+        assert in_language("人文定焦镜头", "zh") == '<span lang="zh-Hans">人文定焦镜头</span>'
+        assert in_language("Prime <lens>", "en") == "Prime <lens>"  # the page's language: left as it is
+        assert str(in_language("<b>", "zh")) == '<span lang="zh-Hans">&lt;b&gt;</span>'  # still escaped
+        assert in_language("x", None) == "x"
