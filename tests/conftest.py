@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh copy of the migrated schema, its clients, and factories for catalogue rows."""
 
 import contextlib
+import functools
 import os
 import shutil
 import socket
@@ -10,7 +11,9 @@ from types import SimpleNamespace
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, select, text
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, event, make_url, select, text
+from werkzeug.routing.rules import Rule
 
 from storefront import create_app
 from storefront.catalog.models import Category, CategoryTranslation, Product, ProductTranslation
@@ -43,20 +46,101 @@ def make_config(tmp_path, **overrides) -> dict:
     return {**BASE_CONFIG, "UPLOAD_DIR": str(tmp_path / "uploads"), "MAIL_DIR": str(tmp_path / "mail"), **overrides}
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once for the whole run: every test builds its own app, and each app compiling the
+    same templates anew was a large part of the suite's time. A template whose source changed is compiled
+    again (Jinja checks the checksum), so what is rendered is what a fresh app renders."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        checksum, code = self.code.get(bucket.key, (None, None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+# One cache per set of compile-time settings, so an app built with other settings never gets another's code.
+_COMPILED: dict[tuple, CompiledTemplates] = {}
+
+
+def share_compiled_templates(app):
+    env = app.jinja_env
+    settings = (type(env), tuple(sorted(env.extensions)), env.block_start_string, env.block_end_string,
+                env.variable_start_string, env.variable_end_string, env.comment_start_string,
+                env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
+                getattr(env.autoescape, "__func__", env.autoescape), env.finalize,
+                env.policies.get("compiler.ascii_str"), env.policies.get("ext.i18n.trimmed"))
+    env.bytecode_cache = _COMPILED.setdefault(settings, CompiledTemplates())
+    return app
+
+
+def share_url_builders() -> None:
+    """Each rule's URL builder made once for the whole run, not once per app.
+
+    Werkzeug writes and compiles a small Python function per rule and app (two, in fact): for ~100 rules
+    that was most of create_app's time, and every test creates an app. The function is werkzeug's own,
+    generated from the rule's parts alone and handed the rule as its first argument, so identical rules
+    can share it. Rules whose defaults fill a part of the path are left to werkzeug each time (the
+    default is baked in through the app's converter)."""
+    compile_builder = Rule._compile_builder
+    built = {}
+
+    def shared_builder(self, append_unknown=True):
+        defaults = self.defaults or {}
+        if any(is_dynamic and data in defaults for is_dynamic, data in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(defaults), append_unknown)
+        if key not in built:
+            built[key] = compile_builder(self, append_unknown)
+        return built[key]
+
+    Rule._compile_builder = shared_builder
+
+
+share_url_builders()
+
+
+def new_app(config: dict):
+    """create_app, sharing the compiled templates with the run's other apps."""
+    return share_compiled_templates(create_app(config))
+
+
+def migrate_postgresql(url: str) -> None:
+    """An empty public schema upgraded by the migrations; notes the rows they seed (SEEDED)."""
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": url})
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        for name in SEEDED:
+            SEEDED[name] = list(db.session.scalars(select(db.metadata.tables[name].c.id)))
+        db.session.remove()
+        db.engine.dispose()
+
+
+def empty_postgresql(url: str) -> None:
+    """Back to the migrated rows: every table emptied but those a data migration fills."""
+    engine = create_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables if table.name not in SEEDED)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # Tables a data migration fills keep exactly the migrated rows (children first).
+        for name, ids in reversed(list(SEEDED.items())):
+            connection.execute(db.metadata.tables[name].delete().where(db.metadata.tables[name].c.id.not_in(ids)))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory):
     """The schema built once by the migrations, as production gets it (never create_all)."""
     if PG_URL:
-        app = create_app({**BASE_CONFIG, "DATABASE_URL": PG_URL})
-        with app.app_context():
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-            upgrade()
-            for name in SEEDED:
-                SEEDED[name] = list(db.session.scalars(select(db.metadata.tables[name].c.id)))
-            db.session.remove()
-            db.engine.dispose()
+        migrate_postgresql(PG_URL)
         return PG_URL
     path = tmp_path_factory.mktemp("template") / "template.db"
     app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{path}"})
@@ -77,19 +161,58 @@ def database_url(template_database, tmp_path):
         yield f"sqlite:///{path}"
         return
     yield PG_URL
-    engine = create_engine(PG_URL)
-    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables if table.name not in SEEDED)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        # Tables a data migration fills keep exactly the migrated rows (children first).
-        for name, ids in reversed(list(SEEDED.items())):
-            connection.execute(db.metadata.tables[name].delete().where(db.metadata.tables[name].c.id.not_in(ids)))
-    engine.dispose()
+    empty_postgresql(PG_URL)
+
+
+@pytest.fixture(scope="session")
+def module_template_database(template_database):
+    """Where the module-wide databases live: the SQLite template, or on PostgreSQL a second database beside
+    the tests' (named <database>_modules), so that the emptying after each test never reaches them."""
+    if not PG_URL:
+        yield template_database
+        return
+    url = make_url(PG_URL)
+    name = f"{url.database}_modules"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    modules_url = url.set(database=name).render_as_string(hide_password=False)
+    migrate_postgresql(modules_url)
+    yield modules_url
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_database_url(module_template_database, tmp_path_factory):
+    """A database for a whole module, apart from each test's own: a copy of the SQLite template, or the
+    second PostgreSQL database, emptied after the module."""
+    if not PG_URL:
+        path = tmp_path_factory.mktemp("module") / "shop.db"
+        shutil.copy(module_template_database, path)
+        yield f"sqlite:///{path}"
+        return
+    yield module_template_database
+    empty_postgresql(module_template_database)
 
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(make_config(tmp_path, DATABASE_URL=database_url))
+    app = new_app(make_config(tmp_path, DATABASE_URL=database_url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_app(module_database_url, tmp_path_factory):
+    """One app on one database for a whole module, for a world built once instead of once per test: the
+    access matrices' refused requests and read-only pages, lists that many cases only read. A test that
+    changes such a world must use its own (`app`) instead."""
+    app = new_app(make_config(tmp_path_factory.mktemp("module-files"), DATABASE_URL=module_database_url))
     yield app
     with app.app_context():
         db.session.remove()
@@ -102,7 +225,7 @@ def make_app(tmp_path, database_url):
     apps = []
 
     def make(**overrides):
-        app = create_app(make_config(tmp_path, **{"DATABASE_URL": database_url, **overrides}))
+        app = new_app(make_config(tmp_path, **{"DATABASE_URL": database_url, **overrides}))
         apps.append(app)
         return app
 
@@ -129,8 +252,8 @@ def app_ctx(app):
         yield
 
 
-@pytest.fixture
-def make_category(app):
+def category_maker(app):
+    """make(**overrides) adds a category to `app`'s database (the make_category fixture, for any app)."""
     counter = iter(range(1, 10_000))
 
     def make(**overrides) -> SimpleNamespace:
@@ -150,7 +273,12 @@ def make_category(app):
 
 
 @pytest.fixture
-def make_product(app):
+def make_category(app):
+    return category_maker(app)
+
+
+def product_maker(app):
+    """make(**overrides) adds a product to `app`'s database (the make_product fixture, for any app)."""
     counter = iter(range(1, 10_000))
 
     def make(**overrides) -> SimpleNamespace:
@@ -171,12 +299,24 @@ def make_product(app):
     return make
 
 
+@pytest.fixture
+def make_product(app):
+    return product_maker(app)
+
+
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def make_user(app):
-    """Creates an account (confirmed unless told otherwise); returns its id and email."""
+@functools.cache
+def password_hash_of(password: str) -> str:
+    """One argon2 hash per password for the whole run (a new one per account cost ~30 ms each): the accounts
+    the tests make still hold a real argon2 hash, which signing in verifies."""
+    return hash_password(password)
+
+
+def user_maker(app):
+    """make(**overrides) creates an account in `app`'s database (confirmed unless told otherwise) and returns
+    its id, email and password."""
     counter = iter(range(1, 10_000))
 
     def make(**overrides) -> SimpleNamespace:
@@ -185,7 +325,7 @@ def make_user(app):
         confirmed = overrides.pop("confirmed", True)
         values = {"email": f"customer{n}@example.com", "preferred_locale": "en", **overrides}
         with app.app_context():
-            user = User(password_hash=hash_password(password), **values)
+            user = User(password_hash=password_hash_of(password), **values)
             if confirmed:
                 user.email_confirmed_at = utcnow()
             db.session.add(user)
@@ -193,6 +333,12 @@ def make_user(app):
             return SimpleNamespace(id=user.id, email=user.email, password=password)
 
     return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Creates an account (confirmed unless told otherwise); returns its id and email."""
+    return user_maker(app)
 
 
 class AuthActions:

@@ -9,8 +9,10 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from storefront.account.models import User
+from storefront.cart.models import Order
 from storefront.extensions import db
 from storefront.privacy.audit import AuditEntry
+from tests.cart.conftest import checkout_form, checkout_token
 from tests.conftest import PASSWORD
 
 LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
@@ -22,6 +24,54 @@ def sign_in(app, email: str, password: str = PASSWORD, lang: str = "en", **extra
     response = client.post(f"/{lang}/account/login", data={"email": email, "password": password, **extra})
     assert response.status_code == 303, response.status_code
     return client
+
+
+def client_as(world, role: str):
+    """A new client of the world's app, anonymous or signed in as the world's account of that role.
+
+    A world shared by a module's cases (one with `sign_ins`, see `shared`) signs each role in once and gives
+    every case a new client holding that sign-in's cookies: each case still starts as just signed in, without
+    another argon2 verification per case."""
+    if role == "anonymous":
+        return world.app.test_client()
+    sign_ins = getattr(world, "sign_ins", None)
+    if sign_ins is None:
+        return sign_in(world.app, getattr(world, role).email)
+    if role not in sign_ins:  # the test client has no public way to copy its cookie jar
+        sign_ins[role] = dict(sign_in(world.app, getattr(world, role).email)._cookies)
+    client = world.app.test_client()
+    client._cookies.update(sign_ins[role])
+    return client
+
+
+def shared(world):
+    """Marks a world as shared by a module's cases: its sign-ins are kept for the next case (client_as)."""
+    world.sign_ins = {}
+    return world
+
+
+def world_for(request, expected: int | None):
+    """The world a matrix case runs in. A case whose request succeeds in changing the world (a 303 after a
+    POST) gets a world of its own (the module's `world` fixture), so no case sees another's change; every
+    other case (refused, or a page that only reads: each case still compares the state before and after
+    its own request) runs in the module's `shared_world`, built once."""
+    return request.getfixturevalue("world" if expected == 303 else "shared_world")
+
+
+def checkout(client, product, **overrides) -> None:
+    """One of `product` put in the cart and bought at the checkout, as the `buy` fixture does, on any client
+    (for worlds built outside a test's own app)."""
+    assert client.post("/en/cart/items", data={"product_id": str(product.id), "quantity": "1"}).status_code == 303
+    assert client.post("/en/checkout", data=checkout_form(checkout_token(client), **overrides)).status_code == 303
+
+
+def guest_orders(app, product, *emails: str) -> list[str]:
+    """Orders of one `product` by guests with these emails; returns every order number, oldest first."""
+    guest = app.test_client()
+    for email in emails:
+        checkout(guest, product, email=email)
+    with app.app_context():
+        return list(db.session.scalars(select(Order.number).order_by(Order.id)))
 
 
 def accounts(app) -> dict[int, tuple[str, str, str]]:

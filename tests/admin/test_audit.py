@@ -12,17 +12,17 @@ from storefront.account.models import User
 from storefront.account.services import person_of
 from storefront.extensions import db
 from storefront.privacy import audit
-from tests.admin import audit_rows, sign_in, translated
-from tests.conftest import PASSWORD
+from tests.admin import audit_rows, client_as, shared, sign_in, translated
+from tests.conftest import PASSWORD, user_maker
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def log(app, make_user):
-    """Five audit rows, each with a marker in its detail, on known days (UTC)."""
+def build_log(app) -> SimpleNamespace:
+    """Five audit rows, each with a marker in its detail, on known days (UTC); the owner signed in on `client`."""
+    make_user = user_maker(app)
     people = SimpleNamespace(
         app=app,
         owner=make_user(role="owner", email="owner@example.com"),
@@ -43,6 +43,24 @@ def log(app, make_user):
         db.session.commit()
     people.client = sign_in(app, people.owner.email)
     return people
+
+
+@pytest.fixture
+def own_log(app):
+    """The log on the test's own app and database, for the tests that add to it or erase from it."""
+    return build_log(app)
+
+
+@pytest.fixture(scope="module")
+def shared_log(module_app):
+    return shared(build_log(module_app))
+
+
+@pytest.fixture
+def log(shared_log):
+    """The log built once for the module, for the tests that only read it (viewing the log writes nothing),
+    with an owner client of the test's own."""
+    return SimpleNamespace(**{**vars(shared_log), "client": client_as(shared_log, "owner")})
 
 
 def markers(page: str) -> list[str]:
@@ -136,7 +154,8 @@ def test_the_extreme_valid_days_never_500(log, query):
     assert markers(response.get_data(as_text=True)) in (ALL, [])
 
 
-def test_pages_and_a_page_past_the_last(app, log):
+def test_pages_and_a_page_past_the_last(app, own_log):
+    log = own_log
     with app.app_context():
         for n in range(1, 52):
             audit.record("customer.view", actor_id=log.staff.id, subject_user_id=log.customer.id, detail=f"row-{n:03d}")
@@ -164,7 +183,8 @@ def test_pages_and_a_page_past_the_last(app, log):
         assert re.findall(r"row-\d{3}", target), f"the link back from page {past} ({back}) leads to an empty page"
 
 
-def test_an_erased_subject_is_shown_as_such(app, log, make_user):
+def test_an_erased_subject_is_shown_as_such(app, own_log):
+    log = own_log
     response = log.client.get("/en/admin/audit", query_string={"action": "role.grant"})
     assert "customer@example.com" in response.get_data(as_text=True)
     with app.app_context():

@@ -16,7 +16,8 @@ from storefront.catalog import services
 from storefront.catalog.models import Category, Product
 from storefront.database import utcnow
 from storefront.extensions import db
-from tests.admin import field_error, input_value, sign_in, translated
+from tests.admin import client_as, field_error, input_value, shared, sign_in, translated
+from tests.conftest import category_maker, product_maker, user_maker
 
 NAME_NEEDED = "Give a name in at least one language."
 SLUG_FORMAT = "Use letters a–z, digits and single dashes, such as star-scout-80."
@@ -169,8 +170,8 @@ MAXIMA = {"sku": 40, "slug": 120, "name_en": 200, "summary_zh": 300, "descriptio
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("field, value, message", BAD_INPUT)
-def test_bad_input_is_refused_beside_its_field_and_nothing_is_written(shop, make_category, field, value, message, lang):
-    make_category()
+def test_bad_input_is_refused_beside_its_field_and_nothing_is_written(module_shop, field, value, message, lang):
+    shop = module_shop  # with a category to choose from
     before = catalogue(shop.app)
     response = shop.client.post(f"/{lang}/admin/products/new", data=product_form(**{field: value}))
     assert response.status_code == 422
@@ -268,8 +269,7 @@ def test_editing_changes_the_product_and_an_emptied_language_loses_its_row(shop,
 # The list -----------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def stocked(make_product, make_category):
+def build_stock(make_product, make_category) -> SimpleNamespace:
     lenses, scopes = make_category(slug="lenses"), make_category(slug="scopes")
     return SimpleNamespace(
         macro=make_product(slug="macro-lens", sku="ML-100", stock=5, category=lenses,
@@ -285,11 +285,30 @@ def stocked(make_product, make_category):
     )
 
 
+@pytest.fixture(scope="module")
+def shared_shop(module_app):
+    """A staff member, the stocked products and one more category, built once for the module: for the tests
+    that only read the list, or whose every request is refused (each checks that the catalogue is unchanged)."""
+    staff = user_maker(module_app)(role="staff", email="staff@example.com")
+    make_category = category_maker(module_app)
+    shop = shared(SimpleNamespace(app=module_app, staff=staff,
+                                  stocked=build_stock(product_maker(module_app), make_category)))
+    make_category()
+    return shop
+
+
+@pytest.fixture
+def module_shop(shared_shop):
+    """The module's shop, with a staff client of the test's own."""
+    return SimpleNamespace(app=shared_shop.app, stocked=shared_shop.stocked, client=client_as(shared_shop, "staff"))
+
+
 @pytest.mark.parametrize("query, expected", [
     ("macro", ["macro"]), ("MACRO", ["macro"]), ("微距", ["macro"]), ("三脚", ["tripod"]), ("tr-1", ["tripod"]),
     ("tripod-st", ["tripod"]), ("ml-100", ["macro"]), ("%", []), ("_", []), ("retired", ["archived"]),
 ])
-def test_search_finds_names_in_either_language_skus_and_slugs(shop, stocked, query, expected):
+def test_search_finds_names_in_either_language_skus_and_slugs(module_shop, query, expected):
+    shop, stocked = module_shop, module_shop.stocked
     page = shop.client.get("/en/admin/products", query_string={"q": query}).get_data(as_text=True)
     assert listed(page) == [getattr(stocked, name).id for name in expected]
 
@@ -303,7 +322,8 @@ def test_search_finds_names_in_either_language_skus_and_slugs(shop, stocked, que
     ({"low_stock": "y"}, ["hidden", "macro"]),
     ({"low_stock": "y", "status": "active", "category": "lenses"}, ["macro"]),
 ])
-def test_filters_by_category_status_and_low_stock(shop, stocked, query, expected):
+def test_filters_by_category_status_and_low_stock(module_shop, query, expected):
+    shop, stocked = module_shop, module_shop.stocked
     if "category" in query:
         query = {**query, "category": str(getattr(stocked, query["category"]).id)}
     response = shop.client.get("/zh/admin/products", query_string=query)
@@ -314,7 +334,8 @@ def test_filters_by_category_status_and_low_stock(shop, stocked, query, expected
 @pytest.mark.parametrize("name", ["q", "category", "status", "low_stock", "page"])
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "99999999999999999999", "1e3", "²", "２", "", " ", "\x00", "1\x00",
                                    "' OR 1=1 --", "%", "x" * 2000])
-def test_a_malformed_filter_is_left_out_never_500(shop, stocked, name, value):
+def test_a_malformed_filter_is_left_out_never_500(module_shop, name, value):
+    shop = module_shop  # with the stocked products
     response = shop.client.get("/en/admin/products", query_string={name: value})
     assert response.status_code == 200
     shown = listed(response.get_data(as_text=True))

@@ -14,9 +14,9 @@ from storefront.catalog.models import Product
 from storefront.catalog.services import save_product_image
 from storefront.database import utcnow
 from storefront.extensions import db
-from tests.admin import assert_forbidden_page, assert_sent_to_sign_in, csrf_token_of, sign_in
+from tests.admin import assert_forbidden_page, assert_sent_to_sign_in, client_as, csrf_token_of, shared, world_for
 from tests.admin.test_catalogue import catalogue
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, category_maker, product_maker, user_maker
 
 LANGS = ("en", "zh")
 ROLES = ("anonymous", "customer", "staff", "owner")
@@ -66,8 +66,9 @@ EXPECTED = {
 EXPECTED["owner"] = EXPECTED["staff"]
 
 
-@pytest.fixture
-def world(app, make_user, make_product, make_category):
+def build_world(app) -> SimpleNamespace:
+    """Staff, the owner, a customer; the catalogue the REQUESTS name, pictures included."""
+    make_user, make_product, make_category = user_maker(app), product_maker(app), category_maker(app)
     category = make_category(slug="scopes")
     empty_category = make_category(slug="empty")
     product = make_product(slug="scope", category=category)
@@ -89,10 +90,15 @@ def world(app, make_user, make_product, make_category):
     )
 
 
-def client_as(world, role: str):
-    if role == "anonymous":
-        return world.app.test_client()
-    return sign_in(world.app, getattr(world, role).email)
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_app):
+    """The world of the cases that change nothing, built once for the module."""
+    return shared(build_world(module_app))
 
 
 def state(world) -> tuple:
@@ -114,7 +120,8 @@ def send(client, world, name: str, lang: str, **extra):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(REQUESTS))
-def test_access_matrix(world, role, name, lang):
+def test_access_matrix(request, role, name, lang):
+    world = world_for(request, EXPECTED.get(role, {}).get(name))
     app = world.app
     client = client_as(world, role)
     before = state(world)

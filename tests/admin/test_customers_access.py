@@ -10,15 +10,18 @@ from storefront.extensions import db
 from storefront.privacy.disclosures import Disclosure
 from storefront.privacy.legal import LegalRequest, answer_request, record_request
 from storefront.privacy.registry import Person
-from tests.admin import assert_forbidden_page, assert_sent_to_sign_in, csrf_token_of, sign_in, snapshot
+from tests.admin import (
+    assert_forbidden_page, assert_sent_to_sign_in, client_as, csrf_token_of, shared, snapshot, world_for,
+)
+from tests.conftest import user_maker
 
 LANGS = ("en", "zh")
 ROLES = ("anonymous", "customer", "staff", "owner")
 
 
-@pytest.fixture
-def world(app, make_user):
+def build_world(app) -> SimpleNamespace:
     """Owner, staff, a customer, and three requests about the customer: two waiting, one answered."""
+    make_user = user_maker(app)
     people = SimpleNamespace(
         app=app,
         owner=make_user(role="owner", email="owner@example.com"),
@@ -37,10 +40,15 @@ def world(app, make_user):
     return people
 
 
-def client_as(world, role: str):
-    if role == "anonymous":
-        return world.app.test_client()
-    return sign_in(world.app, getattr(world, role).email)
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_app):
+    """The world of the cases that change nothing, built once for the module."""
+    return shared(build_world(module_app))
 
 
 NEW_REQUEST = {"email": "customer@example.com", "authority": "Court of Justice", "reference": "NEW-1",
@@ -89,7 +97,8 @@ def state(app):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(REQUESTS))
-def test_access_matrix(world, role, name, lang):
+def test_access_matrix(request, role, name, lang):
+    world = world_for(request, EXPECTED.get(role, {}).get(name))
     app = world.app
     client = client_as(world, role)
     before = state(app)
@@ -106,7 +115,6 @@ def test_access_matrix(world, role, name, lang):
     expected = EXPECTED[role][name]
     assert response.status_code == expected, (role, name, lang, response.status_code)
     if expected == 403:
-        page = response.get_data(as_text=True)
         assert_forbidden_page(app, response, lang)
         assert state(app) == before
         return
@@ -154,7 +162,8 @@ def test_access_matrix(world, role, name, lang):
     ("GET", "/{lang}/admin/legal/{pending}/refuse"),
     ("POST", "/{lang}/admin/legal/{answered}/export.json"),
 ])
-def test_the_other_method_is_refused_and_changes_nothing(world, role, lang, method, template):
+def test_the_other_method_is_refused_and_changes_nothing(shared_world, role, lang, method, template):
+    world = shared_world
     client = client_as(world, role)
     before = state(world.app)
     path = template.format(lang=lang, customer=world.customer.id, pending=world.pending, answered=world.answered)
@@ -184,7 +193,8 @@ def test_without_a_csrf_token_the_owner_changes_nothing(world, make_app):
     assert client.post(f"/en/admin/legal/{world.refusable}/refuse", data={"csrf_token": token}).status_code == 303
 
 
-def test_a_staff_member_sees_no_way_to_the_legal_requests(world):
+def test_a_staff_member_sees_no_way_to_the_legal_requests(shared_world):
+    world = shared_world
     staff = client_as(world, "staff")
     page = staff.get(f"/en/admin/customers/{world.customer.id}").get_data(as_text=True)
     assert "/en/admin/legal" not in page

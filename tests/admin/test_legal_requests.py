@@ -17,8 +17,9 @@ from storefront.extensions import db
 from storefront.privacy.disclosures import Disclosure
 from storefront.privacy.legal import LegalRequest
 from storefront.security import email_digest
-from tests.admin import audit_rows, field_error, input_value, sign_in, translated
+from tests.admin import audit_rows, checkout, client_as, field_error, input_value, shared, sign_in, translated
 from tests.cart.conftest import checkout_form, checkout_token
+from tests.conftest import AuthActions, product_maker, user_maker
 
 AUTHORITY = "Metropolitan Police Cyber Unit"
 TODAY = utcnow().date()
@@ -29,16 +30,16 @@ def product(make_product):
     return make_product(price=Decimal("30.00"), stock=50)
 
 
-@pytest.fixture
-def world(app, client, auth, make_user, buy, product):
-    """The owner (signed in on `owner`), a staff member, and a customer signed in on `client` with a
-    profile and two orders: one today, one 40 days ago."""
+def build_world(app, client, product) -> SimpleNamespace:
+    """The owner (signed in on `admin`), a staff member, and a customer signed in on `client` with a
+    profile and two orders of `product`: one today, one 40 days ago."""
+    make_user = user_maker(app)
     owner = make_user(role="owner", email="owner@example.com")
     staff = make_user(role="staff", email="staff@example.com")
     customer = make_user(email="ada@example.com", full_name="Ada Lovelace", phone="+14155550132")
-    assert auth.login(customer.email).status_code == 303
+    assert AuthActions(client).login(customer.email).status_code == 303
     for _ in range(2):
-        assert buy(product).status_code == 303
+        checkout(client, product)
     with app.app_context():
         old, new = db.session.scalars(select(Order).where(Order.user_id == customer.id).order_by(Order.id)).all()
         old.created_at = utcnow() - timedelta(days=40)
@@ -46,6 +47,24 @@ def world(app, client, auth, make_user, buy, product):
         db.session.commit()
     return SimpleNamespace(app=app, owner=owner, staff=staff, customer=customer, client=client,
                            admin=sign_in(app, owner.email))
+
+
+@pytest.fixture
+def world(app, client, product):
+    return build_world(app, client, product)
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_app):
+    return shared(build_world(module_app, module_app.test_client(),
+                              product_maker(module_app)(price=Decimal("30.00"), stock=50)))
+
+
+@pytest.fixture
+def refusing_world(shared_world):
+    """The world built once for the module, for the tests whose requests are all refused (each checks that
+    nothing was written), with an owner client of the test's own."""
+    return SimpleNamespace(**{**vars(shared_world), "admin": client_as(shared_world, "owner")})
 
 
 def valid_form(**overrides) -> dict:
@@ -140,8 +159,9 @@ REQUIRED = "This field is required."
      "The end of the period is before its start.", {}),
 ])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_bad_input_is_refused_beside_its_field_and_nothing_is_written(world, overrides, field, message,
-                                                                             variables, lang):
+def test_every_bad_input_is_refused_beside_its_field_and_nothing_is_written(refusing_world, overrides, field,
+                                                                             message, variables, lang):
+    world = refusing_world
     client = world.admin if lang == "en" else sign_in(world.app, world.owner.email, lang="zh")
     before = audit_rows(world.app)
     data = valid_form(**overrides)
@@ -160,7 +180,8 @@ def test_every_bad_input_is_refused_beside_its_field_and_nothing_is_written(worl
         assert input_value(page, "reference") == "CASE-2026-0042"
 
 
-def test_an_empty_form_shows_every_error_at_once(world):
+def test_an_empty_form_shows_every_error_at_once(refusing_world):
+    world = refusing_world
     response = world.admin.post("/en/admin/legal/new", data={})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -325,12 +346,14 @@ def test_a_request_about_an_erased_person_releases_nothing(world):
 
 @pytest.mark.parametrize("path", ["/en/admin/legal/999999", "/en/admin/legal/0", "/en/admin/legal/abc",
                                   "/en/admin/legal/99999999999999999999", "/en/admin/legal/999999/export.json"])
-def test_an_unknown_request_is_404(world, path):
+def test_an_unknown_request_is_404(refusing_world, path):
+    world = refusing_world
     assert world.admin.get(path).status_code == 404
 
 
 @pytest.mark.parametrize("action", ["answer", "refuse"])
-def test_handling_an_unknown_request_is_404_and_changes_nothing(world, action):
+def test_handling_an_unknown_request_is_404_and_changes_nothing(refusing_world, action):
+    world = refusing_world
     before = audit_rows(world.app)
     assert world.admin.post(f"/en/admin/legal/999999/{action}").status_code == 404
     assert world.admin.post(f"/en/admin/legal/99999999999999999999/{action}").status_code == 404
@@ -473,7 +496,8 @@ def test_nul_bytes_and_control_characters_are_dropped_from_a_request_never_500(w
 
 
 @pytest.mark.parametrize("field", ["authority", "reference", "legal_basis"])
-def test_a_text_of_nul_bytes_only_is_refused_as_empty(world, field):
+def test_a_text_of_nul_bytes_only_is_refused_as_empty(refusing_world, field):
+    world = refusing_world
     before = audit_rows(world.app)
     response = world.admin.post("/en/admin/legal/new", data=valid_form(**{field: "\x00\x01\x00"}))
     assert response.status_code == 422

@@ -28,8 +28,9 @@ from storefront.payments.processors import ProcessorUnavailable, get_processor
 from storefront.privacy.audit import AuditEntry
 from storefront.privacy.disclosures import Disclosure
 from storefront.security import email_digest
-from tests.admin import field_error, input_value, sign_in, translated
+from tests.admin import client_as, field_error, guest_orders, input_value, shared, sign_in, translated
 from tests.cart.conftest import ADDRESS, orders  # noqa: F401 - fixture, reused
+from tests.conftest import product_maker, user_maker
 
 CARRIER = "Swift Parcel Logistics"  # the default STOREFRONT_LOGISTICS_COMPANY
 SHOP_CSS = Path(__file__).parents[2] / "storefront" / "static" / "css" / "shop.css"
@@ -155,16 +156,26 @@ def set_placed_at(app, number: str, when: str) -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def dated(shop):
-    """Three orders placed on known UTC days, one of them shipped."""
-    numbers = {}
+@pytest.fixture(scope="module")
+def dated_shop(module_app):
+    """Three orders placed on known UTC days, one of them shipped: built once for the module, since the
+    tests given it (`dated`) only read the list."""
+    make_user = user_maker(module_app)
+    shop = shared(SimpleNamespace(app=module_app, owner=make_user(role="owner", email="owner@example.com"),
+                                  staff=make_user(role="staff", email="staff@example.com")))
+    product = product_maker(module_app)(price=Decimal("30.00"), stock=5, sku="LENS-50")
+    shop.numbers = {}
     for key, when in (("jan", "2026-01-10T23:59:59"), ("feb", "2026-02-01T00:00:00"), ("mar", "2026-03-05T12:00:00")):
-        numbers[key] = shop.place(email=f"{key}@example.com")
-        set_placed_at(shop.app, numbers[key], when)
-    assert ship(shop, numbers["feb"]).status_code == 303
-    shop.numbers = numbers
+        shop.numbers[key] = guest_orders(module_app, product, f"{key}@example.com")[-1]
+        set_placed_at(module_app, shop.numbers[key], when)
+    assert ship(shop, shop.numbers["feb"], client=client_as(shop, "staff")).status_code == 303
     return shop
+
+
+@pytest.fixture
+def dated(dated_shop):
+    """The dated orders, with a staff client of the test's own."""
+    return SimpleNamespace(app=dated_shop.app, numbers=dated_shop.numbers, as_staff=client_as(dated_shop, "staff"))
 
 
 @pytest.mark.parametrize("query, expected", [

@@ -14,24 +14,23 @@ from storefront.notifications.models import OutboxMessage
 from storefront.payments.models import Payment
 from storefront.privacy.audit import AuditEntry
 from storefront.privacy.disclosures import Disclosure
-from tests.admin import assert_forbidden_page, assert_sent_to_sign_in, csrf_token_of, sign_in
-from tests.cart.conftest import orders  # noqa: F401 - fixture, reused
+from tests.admin import (
+    assert_forbidden_page, assert_sent_to_sign_in, client_as, csrf_token_of, guest_orders, shared, world_for,
+)
+from tests.conftest import product_maker, user_maker
 
 LANGS = ("en", "zh")
 ROLES = ("anonymous", "customer", "staff", "owner")
 CARRIER = "Swift Parcel Logistics"  # the default STOREFRONT_LOGISTICS_COMPANY
 
 
-@pytest.fixture
-def world(app, make_user, make_product, buy, orders):  # noqa: F811
-    """Owner, staff and a customer; a paid order and a shipped one (both guests')."""
+def build_world(app) -> SimpleNamespace:
+    """Owner, staff and a customer; a paid order and a shipped one (both guests', bought at the checkout)."""
+    make_user = user_maker(app)
     w = SimpleNamespace(app=app, owner=make_user(role="owner", email="owner@example.com"),
                         staff=make_user(role="staff", email="staff@example.com"),
                         customer=make_user(email="customer@example.com"))
-    product = make_product(stock=10)
-    for email in ("paid@example.com", "shipped@example.com"):
-        assert buy(product, email=email).status_code == 303
-    w.paid, w.shipped = (order.number for order in orders())
+    w.paid, w.shipped = guest_orders(app, product_maker(app)(stock=10), "paid@example.com", "shipped@example.com")
     with app.test_request_context("/en/"):
         order = db.session.scalar(select(Order).where(Order.number == w.shipped))
         fulfilment.ship(order, carrier=CARRIER, tracking_number="TRACK1234", staff_id=w.staff.id)
@@ -39,10 +38,15 @@ def world(app, make_user, make_product, buy, orders):  # noqa: F811
     return w
 
 
-def client_as(world, role: str):
-    if role == "anonymous":
-        return world.app.test_client()
-    return sign_in(world.app, getattr(world, role).email)
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_app):
+    """The world of the cases that change nothing, built once for the module."""
+    return shared(build_world(module_app))
 
 
 # name → (method, path template, form data); {paid} and {shipped} are order numbers, {today} a UTC day.
@@ -104,7 +108,8 @@ def send(client, world, name: str, lang: str):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(REQUESTS))
-def test_access_matrix(world, role, name, lang):
+def test_access_matrix(request, role, name, lang):
+    world = world_for(request, EXPECTED.get(role, {}).get(name))
     app = world.app
     client = client_as(world, role)
     before = state(app)
@@ -120,7 +125,6 @@ def test_access_matrix(world, role, name, lang):
     expected = EXPECTED[role][name]
     assert response.status_code == expected, (role, name, lang, response.status_code)
     if expected == 403:
-        page = response.get_data(as_text=True)
         assert_forbidden_page(app, response, lang)
         assert state(app) == before
         return
@@ -159,7 +163,8 @@ def test_access_matrix(world, role, name, lang):
     ("GET", "/{lang}/admin/orders/{paid}/cancel"),
     ("GET", "/{lang}/admin/orders/{shipped}/refund"),
 ])
-def test_the_other_method_is_refused_and_changes_nothing(world, role, lang, method, template):
+def test_the_other_method_is_refused_and_changes_nothing(shared_world, role, lang, method, template):
+    world = shared_world
     client = client_as(world, role)
     before = state(world.app)
     path = template.format(lang=lang, paid=world.paid, shipped=world.shipped)

@@ -1,28 +1,30 @@
 """The support inbox's access matrix: every support URL, GET and POST, as anonymous, customer, staff and owner."""
 
-from types import SimpleNamespace
-
 import re
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
-from tests.admin import assert_forbidden_page, assert_sent_to_sign_in, sign_in, snapshot
-from tests.cart.conftest import add, buy, orders, product  # noqa: F401 - fixtures, reused
+from tests.admin import (
+    assert_forbidden_page, assert_sent_to_sign_in, client_as, guest_orders, shared, snapshot, world_for,
+)
+from tests.conftest import product_maker, user_maker
 from tests.support import messages, open_ticket, set_status, tickets
 
 LANGS = ("en", "zh")
 ROLES = ("anonymous", "customer", "staff", "owner")
 
 
-@pytest.fixture
-def world(app, make_user, buy, product, orders):
+def build_world(app) -> SimpleNamespace:
     """Staff, the owner, a customer with an open and a closed conversation, and a guest's order."""
+    make_user = user_maker(app)
     customer = make_user(email="customer@example.com")
-    assert buy(product, email="guest@example.com").status_code == 303
-    [order] = orders()
+    [number] = guest_orders(app, product_maker(app)(price=Decimal("30.00"), stock=5), "guest@example.com")
+    order = SimpleNamespace(number=number)
     ticket = open_ticket(app, user_id=customer.id, email=customer.email)
     closed = open_ticket(app, user_id=customer.id, email=customer.email, subject="Old question")
     set_status(app, closed.reference, "closed")
@@ -33,10 +35,15 @@ def world(app, make_user, buy, product, orders):
     )
 
 
-def client_as(world, role: str):
-    if role == "anonymous":
-        return world.app.test_client()
-    return sign_in(world.app, getattr(world, role).email)
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_app):
+    """The world of the cases that change nothing, built once for the module."""
+    return shared(build_world(module_app))
 
 
 # name → (method, path template, form data); {ticket} is an open conversation, {closed} a closed one,
@@ -82,7 +89,8 @@ def send(client, world, name: str, lang: str):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(REQUESTS))
-def test_support_access_matrix(world, role, name, lang):
+def test_support_access_matrix(request, role, name, lang):
+    world = world_for(request, EXPECTED.get(role, {}).get(name))
     app = world.app
     client = client_as(world, role)
     before, state_before = snapshot(app), support_state(app)
@@ -149,7 +157,8 @@ def test_support_access_matrix(world, role, name, lang):
     ("GET", "/{lang}/admin/support/{ticket}/close"),
     ("GET", "/{lang}/admin/support/{ticket}/reopen"),
 ])
-def test_the_other_method_is_refused_and_changes_nothing(world, role, lang, method, template):
+def test_the_other_method_is_refused_and_changes_nothing(shared_world, role, lang, method, template):
+    world = shared_world
     client = client_as(world, role)
     before, state_before = snapshot(world.app), support_state(world.app)
     path = template.format(lang=lang, ticket=world.ticket.reference)
