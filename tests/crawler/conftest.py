@@ -1,13 +1,12 @@
 """The crawled shop: the demo catalogue with a customer, orders, tickets and the owner, crawled once per module."""
 
 import re
-import shutil
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from PIL import Image
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from storefront import create_app
 from storefront.account.models import User
@@ -22,7 +21,7 @@ from storefront.privacy.policy import current_version
 from storefront.security import hash_password
 from storefront.support.models import SupportTicket
 from tests.cart.conftest import ADDRESS, checkout_form, checkout_token
-from tests.conftest import PASSWORD, PG_URL, SEEDED, make_config
+from tests.conftest import PASSWORD, make_config
 from tests.crawler.crawl import Crawler, same_site
 from tests.crawler.pages import read_page
 from tests.support import CONTACT
@@ -32,24 +31,6 @@ CARRIER = "Swift Parcel Logistics"  # the default STOREFRONT_LOGISTICS_COMPANY
 STARTS = ["/en/", "/zh/", "/en/account/", "/zh/account/", "/en/admin/", "/zh/admin/"]
 # Pages only a form's redirect leads to (account/deleted too, but only from the erasure it confirms).
 AFTER_FORMS = [f"/{lang}/{path}" for lang in ("en", "zh") for path in ("contact/sent", "account/password-reset/sent")]
-
-
-@pytest.fixture(scope="module")
-def crawl_database(template_database, tmp_path_factory):
-    """A database for the whole module: a copy of the SQLite template, or PostgreSQL emptied after."""
-    if not PG_URL:
-        path = tmp_path_factory.mktemp("crawl-db") / "shop.db"
-        shutil.copy(template_database, path)
-        yield f"sqlite:///{path}"
-        return
-    yield PG_URL
-    engine = create_engine(PG_URL)
-    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables if table.name not in SEEDED)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        for name, ids in reversed(list(SEEDED.items())):
-            connection.execute(db.metadata.tables[name].delete().where(db.metadata.tables[name].c.id.not_in(ids)))
-    engine.dispose()
 
 
 def add_user(app, email: str, **values) -> int:
@@ -185,13 +166,13 @@ def mailed_links(app) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def world(crawl_database, tmp_path_factory):
+def world(module_database_url, tmp_path_factory):
     """The shop built once, then crawled (CSRF on) anonymously, as the customer and as the owner."""
     root = tmp_path_factory.mktemp("crawl")
     apps = []
 
     def make(**overrides):
-        apps.append(create_app(make_config(root, DATABASE_URL=crawl_database, **overrides)))
+        apps.append(create_app(make_config(root, DATABASE_URL=module_database_url, **overrides)))
         return apps[-1]
 
     try:

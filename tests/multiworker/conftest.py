@@ -16,7 +16,6 @@ import itertools
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -33,11 +32,10 @@ from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, text
 
 from storefront import create_app
 from storefront.extensions import db
-from tests.conftest import BASE_CONFIG, PG_URL, SEEDED, TEST_DATA_KEY
+from tests.conftest import BASE_CONFIG, TEST_DATA_KEY
 from tests.mailserver import Inbox
 
 REPO = Path(__file__).resolve().parents[2]
@@ -279,30 +277,6 @@ def redis_reachable(url: str) -> bool:
         client.close()
 
 
-def _empty_postgres(url: str) -> None:
-    """Leave the PostgreSQL test database as tests/conftest.py's database_url fixture does after a test."""
-    engine = create_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables if table.name not in SEEDED)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        for name, ids in reversed(list(SEEDED.items())):
-            connection.execute(db.metadata.tables[name].delete().where(db.metadata.tables[name].c.id.not_in(ids)))
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def shop_database(template_database, tmp_path_factory):
-    """The migrated schema for this module's server: a copy of the SQLite template, or PostgreSQL emptied after."""
-    if not PG_URL:
-        path = tmp_path_factory.mktemp("multiworker-db") / "shop.db"
-        shutil.copy(template_database, path)
-        yield f"sqlite:///{path}"
-        return
-    _empty_postgres(PG_URL)  # whatever an interrupted earlier run left
-    yield PG_URL
-    _empty_postgres(PG_URL)
-
-
 @pytest.fixture(scope="module")
 def smtp_inbox():
     """An SMTP server (aiosmtpd) on a free local port for the module: its `url` and `inbox`."""
@@ -372,13 +346,13 @@ def _wait_until_ready(shop: Shop, seconds: float = 60) -> None:
 
 
 @pytest.fixture(scope="module")
-def shop(shop_database, smtp_inbox, redis_url, tmp_path_factory):
+def shop(module_database_url, smtp_inbox, redis_url, tmp_path_factory):
     """gunicorn wsgi:app -c gunicorn.conf.py with 4 workers on a free port, stopped (SIGTERM) after the module."""
     tmp = tmp_path_factory.mktemp("multiworker")
     port = free_port()
     limit_prefix = f"multiworker-{secrets.token_hex(6)}"
-    env = _server_env(tmp, shop_database, port, smtp_inbox.url, redis_url, limit_prefix)
-    app = create_app({**BASE_CONFIG, "DATABASE_URL": shop_database, "UPLOAD_DIR": str(tmp / "uploads"),
+    env = _server_env(tmp, module_database_url, port, smtp_inbox.url, redis_url, limit_prefix)
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": module_database_url, "UPLOAD_DIR": str(tmp / "uploads"),
                       "MAIL_DIR": str(tmp / "mail")})
     log_path, error_path = tmp / "gunicorn.stdout.log", tmp / "gunicorn.stderr.log"
     with open(log_path, "wb") as stdout, open(error_path, "wb") as stderr:
