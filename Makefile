@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install db seed translations clean
+.PHONY: run test install db seed translations clean lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: install
 	  echo "*** Install it with: sudo apt-get install chromium fonts-noto-cjk"; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lighthouse (pinned in package.json, Debian's Chromium) on home, category, product and cart in both languages.
+lighthouse: install
+	@command -v npm >/dev/null && [ -x "$(CHROMIUM)" ] || { echo "*** Needs nodejs (with npm) and chromium: sudo apt-get install nodejs npm chromium fonts-noto-cjk"; exit 1; }
+	npm ci --no-audit --no-fund
+	CHROME_PATH=$(CHROMIUM) PYTHON=$(BIN)/python node lighthouse/run.mjs
 
 translations: install
 	$(FLASK) translate update

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from storefront import (
-    account, admin, cart, catalog, cli, config, i18n, logs, notifications, ops, payments, policy, security, support,
+    account, admin, assets, cart, catalog, cli, config, i18n, logs, notifications, ops, payments, policy, security,
+    support,
 )
 from storefront.database import reset_write_intent, set_write_intent
 from storefront.requests import Request
@@ -66,6 +67,7 @@ def send_to_sign_in():
 
 
 def register_templates(app: Flask) -> None:
+    assets.init_app(app)  # static URLs carry their file's hash, so they can be cached for a year
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
