@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from storefront.database import utcnow
@@ -39,6 +39,9 @@ class Product(db.Model):
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price >= 0", name="price_not_negative"),
+        # The shop's list and its count, whole or by category, newest first: read from the index alone.
+        Index("ix_product_for_sale_newest", "is_active", "archived_at", "created_at", "id"),
+        Index("ix_product_category_for_sale_newest", "category_id", "is_active", "archived_at", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
