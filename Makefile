@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install db seed translations clean lighthouse
+.PHONY: run test install db seed translations clean lighthouse bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ test: install
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmark (bench/README.md): the demo and a 100,000-product catalogue at 16 and 64 clients, ~15 minutes.
+# Options: make bench BENCH_ARGS="--concurrency 16 --duration 5".
+BENCH_ARGS ?= --products 0,100000
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+bench: install
+	@if ! command -v wrk >/dev/null; then \
+	  echo "== installing wrk (Debian package)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	fi
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 # Lighthouse (pinned in package.json, Debian's Chromium) on home, category, product and cart in both languages.
 lighthouse: install
 	@command -v npm >/dev/null && [ -x "$(CHROMIUM)" ] || { echo "*** Needs nodejs (with npm) and chromium: sudo apt-get install nodejs npm chromium fonts-noto-cjk"; exit 1; }
@@ -49,4 +61,4 @@ translations: install
 	$(FLASK) translate compile
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts
+	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts bench/.cache node_modules
