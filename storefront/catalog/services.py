@@ -17,8 +17,8 @@ from PIL import Image
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from storefront.catalog.search import matching_product_ids
 from storefront.catalog.models import Category, CategoryTranslation, Product, ProductImage, ProductTranslation
+from storefront.catalog.search import matching_product_ids
 from storefront.database import Page, utcnow
 from storefront.extensions import db
 from storefront.i18n import LANGUAGES
