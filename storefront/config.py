@@ -34,6 +34,8 @@ class Config:
     UPLOAD_DIR = None
     VISIT_IDLE_SECONDS = 1800
     VISIT_RETENTION_DAYS = 180
+    # Each worker writes the daily page counters at most this often (0: with every page); see privacy.visits.
+    PAGE_COUNT_FLUSH_SECONDS = 2
     RATELIMIT_STORAGE_URL = "memory://"
 
     # Keys read by the extensions themselves.
@@ -54,7 +56,7 @@ class Config:
 
 
 _BOOLEAN_KEYS = ("DEV", "TESTING")
-_INT_KEYS = ("TRUSTED_PROXIES", "VISIT_IDLE_SECONDS", "VISIT_RETENTION_DAYS")
+_INT_KEYS = ("TRUSTED_PROXIES", "VISIT_IDLE_SECONDS", "VISIT_RETENTION_DAYS", "PAGE_COUNT_FLUSH_SECONDS")
 _MONEY_KEYS = ("SHIPPING_FLAT", "FREE_SHIPPING_FROM")
 
 

@@ -39,6 +39,7 @@ BASE_CONFIG = {
     "BASE_URL": "http://shop.test",
     "DEFAULT_LOCALE": "en",
     "CURRENCY": "USD",
+    "PAGE_COUNT_FLUSH_SECONDS": 0,  # counters written with every page; the batching has its own tests
 }
 
 

@@ -4,7 +4,7 @@ Two cookies: `consent` (strictly necessary: the decision, signed, with a random 
 ledger knows the browser by) and `visitor` (only while analytics is accepted: the random token of
 the visit record). A `Sec-GPC: 1` or `DNT: 1` request counts as a refusal until the visitor
 explicitly accepts. Page views are counted after every successful HTML page: the daily counter for
-everyone, the visit record only with consent.
+everyone (written in batches, see privacy.visits), the visit record only with consent.
 """
 
 import logging
@@ -17,7 +17,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from storefront.database import write_transaction
+from storefront.database import utcnow, write_transaction
 from storefront.extensions import db
 from storefront.i18n import LANG_PREFIX, LANGUAGES, request_language
 from storefront.privacy import visits
@@ -210,12 +210,14 @@ def countable(response) -> bool:
 
 
 def count_page_view(response):
-    """After a successful HTML page: count it; with analytics consent, also in the visit record.
+    """After a successful HTML page: count it in the daily counters; with analytics consent, also in
+    the visit record.
 
-    The page's own (read) transaction ends first, and the count is a short write transaction of its
-    own on the same connection (BEGIN IMMEDIATE on SQLite): one connection per request, and
-    concurrent views add up exactly. Never fails the page: an error is logged (without the
-    visitor's data) and the page goes out.
+    The visit record's upsert is a short write transaction of its own on the request's connection
+    (the page's read transaction ends first; BEGIN IMMEDIATE on SQLite), so concurrent views of one
+    visitor add up exactly. The daily counters hold nobody and are written in batches
+    (visits.pending_counts): a page without consent writes nothing. Never fails the page: an error is
+    logged (without the visitor's data) and the page goes out.
     """
     if not countable(response):
         return response
@@ -224,6 +226,7 @@ def count_page_view(response):
         if browser.is_bot:
             return response
         view = visits.PageView(page=page_key(), site_language=request_language())
+        now = utcnow()
         if consent_state().analytics_allowed:
             token = visitor_token()
             if token is None:  # consent without a token (the cookie was cleared): a new record
@@ -234,10 +237,16 @@ def count_page_view(response):
                 browser=browser, languages=visits.language_tags(request.accept_languages),
                 user_id=current_user.id if current_user.is_authenticated else None,
             )
-        db.session.rollback()  # a GET has nothing to keep; its snapshot must not hold the write back
-        with write_transaction():
-            visits.record_page_view(view, idle_seconds=current_app.config["VISIT_IDLE_SECONDS"])
-            db.session.commit()
+            db.session.rollback()  # a GET has nothing to keep; its snapshot must not hold the write back
+            with write_transaction():
+                visits.record_visit(view, idle_seconds=current_app.config["VISIT_IDLE_SECONDS"], now=now)
+                db.session.commit()
+        visits.pending_counts.add(view, now)
+        seconds = current_app.config["PAGE_COUNT_FLUSH_SECONDS"]
+        if visits.pending_counts.due(seconds):
+            visits.flush_page_counts()
+        elif seconds:
+            visits.idle_flusher.ensure(current_app._get_current_object(), seconds)
     except Exception:  # noqa: BLE001 - counting must never break the page
         db.session.rollback()
         log.exception("a page view could not be counted")

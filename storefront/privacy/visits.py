@@ -1,15 +1,25 @@
 """Visit records (only with analytics consent) and the non-personal daily counter per page.
 
 A consenting browser carries a random token in its `visitor` cookie; its record is found by the
-token's SHA-256, so the table alone opens no browser. Every counted page view is one short write
-transaction of its own: an atomic upsert on the visitor's record (a new visit after
-VISIT_IDLE_SECONDS of inactivity), one on the page's daily counter, and, to count unique visitors
-per page and day, an insert-or-ignore of a digest of (day, page, visitor).
+token's SHA-256, so the table alone opens no browser. A counted page view of a consenting browser is
+one short write transaction of its own: an atomic upsert on the visitor's record (a new visit after
+VISIT_IDLE_SECONDS of inactivity), so concurrent views add up exactly.
+
+The daily counters per page hold nobody, and every page view (with or without consent) adds to
+them: each worker adds its views up in memory (PendingCounts) and writes them in one transaction
+every PAGE_COUNT_FLUSH_SECONDS (0: at once), when it exits, and from a timer while it is idle. To
+count unique visitors per page and day, the flush inserts-or-ignores a digest of (day, page,
+visitor) and counts the digests that went in.
 """
 
+import atexit
 import hashlib
+import logging
+import os
 import re
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,10 +29,12 @@ from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.database import utcnow
+from storefront.database import utcnow, write_transaction
 from storefront.extensions import db
 from storefront.privacy.registry import Person, ReceiptLine, personal_data, retained
 from storefront.security import Encrypted
+
+log = logging.getLogger(__name__)
 
 PAGE_LENGTH = 200
 LANGUAGES_LENGTH = 200
@@ -139,31 +151,135 @@ class PageView:
     user_id: int | None = None
 
 
-def record_page_view(view: PageView, *, idle_seconds: int, now: datetime | None = None) -> None:
-    """Count one page view: two or three atomic statements. The caller commits.
+def record_visit(view: PageView, *, idle_seconds: int, now: datetime | None = None) -> None:
+    """Count one page view in the consenting visitor's record: one atomic upsert. The caller commits.
 
     The caller runs it in a short write transaction of its own (see policy.tracking), so that
     concurrent views of one visitor add up exactly.
     """
-    now = now or utcnow()
-    day = now.date()
-    page = view.page[:PAGE_LENGTH]
-    new_visitor = 0
-    if view.visitor_token:
-        _upsert_visit(view, visitor_hash(view.visitor_token), now, idle_seconds)
-        # From the cookie's token itself, which is stored nowhere: the table cannot be joined to the
-        # visit records, so it holds no one's browsing history.
-        digest = hashlib.sha256(f"storefront-page-visitor:{day.isoformat()}|{page}|{view.visitor_token}".encode()).hexdigest()
-        seen = (_insert(PageVisitor.__table__).values(day=day, digest=digest).on_conflict_do_nothing()
-                .returning(PageVisitor.__table__.c.id))
-        # RETURNING says whether the row went in (rowcount is -1 on PostgreSQL once RETURNING is used).
-        new_visitor = 1 if db.session.execute(seen).first() is not None else 0
-    counts = PageCount.__table__
-    counter = _insert(counts).values(day=day, page=page, views=1, visitors=new_visitor)
-    db.session.execute(counter.on_conflict_do_update(
-        index_elements=["day", "page"],
-        set_={"views": counts.c.views + 1, "visitors": counts.c.visitors + new_visitor},
-    ))
+    _upsert_visit(view, visitor_hash(view.visitor_token), now or utcnow(), idle_seconds)
+
+
+def page_visitor_digest(day: date, page: str, token: str) -> str:
+    """From the cookie's token itself, which is stored nowhere: the digests cannot be joined to the
+    visit records, so they hold no one's browsing history."""
+    return hashlib.sha256(f"storefront-page-visitor:{day.isoformat()}|{page}|{token}".encode()).hexdigest()
+
+
+class PendingCounts:
+    """This process's page views not yet written to the daily counters: (day, page) -> views and the
+    digests of the consenting visitors who saw it. Thread-safe (the idle flush runs on a timer)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[date, str], list] = {}
+        self._since: float | None = None  # when the oldest pending view was added (monotonic)
+
+    def add(self, view: PageView, now: datetime) -> None:
+        page = view.page[:PAGE_LENGTH]
+        digest = page_visitor_digest(now.date(), page, view.visitor_token) if view.visitor_token else None
+        with self._lock:
+            views_and_digests = self._counts.setdefault((now.date(), page), [0, set()])
+            views_and_digests[0] += 1
+            if digest:
+                views_and_digests[1].add(digest)
+            if self._since is None:
+                self._since = time.monotonic()
+
+    def due(self, seconds: float) -> bool:
+        since = self._since
+        return since is not None and time.monotonic() - since >= seconds
+
+    def take(self) -> dict:
+        with self._lock:
+            counts, self._counts, self._since = self._counts, {}, None
+        return counts
+
+    def put_back(self, counts: dict) -> None:
+        """A flush failed: its views wait for the next one."""
+        with self._lock:
+            for key, (views, digests) in counts.items():
+                mine = self._counts.setdefault(key, [0, set()])
+                mine[0] += views
+                mine[1] |= digests
+            if counts and self._since is None:
+                self._since = time.monotonic()
+
+
+pending_counts = PendingCounts()
+
+
+def write_page_counts(counts: dict) -> None:
+    """Add taken counts to the daily counters: per page, the views and the digests that were new. The
+    caller commits."""
+    counters, seen = PageCount.__table__, PageVisitor.__table__
+    for (day, page), (views, digests) in sorted(counts.items()):
+        new_visitors = 0
+        for digest in sorted(digests):
+            inserted = (_insert(seen).values(day=day, digest=digest).on_conflict_do_nothing().returning(seen.c.id))
+            # RETURNING says whether the row went in (rowcount is -1 on PostgreSQL once RETURNING is used).
+            new_visitors += db.session.execute(inserted).first() is not None
+        counter = _insert(counters).values(day=day, page=page, views=views, visitors=new_visitors)
+        db.session.execute(counter.on_conflict_do_update(
+            index_elements=["day", "page"],
+            set_={"views": counters.c.views + views, "visitors": counters.c.visitors + new_visitors},
+        ))
+
+
+def flush_page_counts() -> int:
+    """Write this process's pending counts in one write transaction of their own; returns the views
+    written. On failure the counts are kept for the next flush and the error is raised."""
+    counts = pending_counts.take()
+    if not counts:
+        return 0
+    try:
+        db.session.rollback()  # whatever the caller read must not hold the write back
+        with write_transaction():
+            write_page_counts(counts)
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        pending_counts.put_back(counts)
+        raise
+    return sum(views for views, _digests in counts.values())
+
+
+class IdleFlusher:
+    """Per process: a daemon timer that writes pending counts when no page comes to do it, and a last
+    flush when the process exits (gunicorn's graceful stop and worker recycling run atexit)."""
+
+    def __init__(self):
+        self._started_in: int | None = None
+        self._lock = threading.Lock()
+
+    def ensure(self, app, seconds: float) -> None:
+        if self._started_in == os.getpid():
+            return
+        with self._lock:
+            if self._started_in == os.getpid():  # a forked worker starts its own
+                return
+            self._started_in = os.getpid()
+            thread = threading.Thread(target=self._run, args=(app, max(seconds, 0.5)), daemon=True,
+                                      name="page-count-flush")
+            thread.start()
+            atexit.register(self._flush, app)
+
+    def _run(self, app, seconds: float) -> None:
+        while True:
+            time.sleep(seconds)
+            if pending_counts.due(seconds):
+                self._flush(app)
+
+    @staticmethod
+    def _flush(app) -> None:
+        try:
+            with app.app_context():
+                flush_page_counts()
+        except Exception:  # noqa: BLE001 - kept for the next flush; a timer thread has nobody to tell but the log
+            log.exception("the page counters could not be written")
+
+
+idle_flusher = IdleFlusher()
 
 
 def _upsert_visit(view: PageView, key: str, now: datetime, idle_seconds: int) -> None:

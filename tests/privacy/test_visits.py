@@ -469,7 +469,7 @@ def test_a_counting_failure_is_logged_and_the_page_still_answers(app, client, mo
     def broken(*args, **kwargs):
         raise RuntimeError("counter broke")
 
-    monkeypatch.setattr(visits, "record_page_view", broken)
+    monkeypatch.setattr(visits, "record_visit", broken)
     with caplog.at_level(logging.ERROR):
         response = client.get("/en/products")
     assert response.status_code == 200 and "<html" in response.text
@@ -483,18 +483,18 @@ def test_a_database_failure_while_counting_is_logged_and_the_page_answers(app, c
     """A real database error inside the counting transaction does not reach the visitor or leave half a count."""
     accept(client)
     view(client, "/en/")
-    real = visits.record_page_view
+    real = visits.record_visit
 
     def failing(view, **kwargs):
         # A record without its site language violates NOT NULL inside the counting transaction.
         real(visits.PageView(page=view.page, site_language=None, visitor_token=view.visitor_token), **kwargs)
 
-    monkeypatch.setattr(visits, "record_page_view", failing)
+    monkeypatch.setattr(visits, "record_visit", failing)
     with caplog.at_level(logging.ERROR):
         response = client.get("/en/products")
     assert response.status_code == 200
     assert "a page view could not be counted" in caplog.text
-    monkeypatch.setattr(visits, "record_page_view", real)
+    monkeypatch.setattr(visits, "record_visit", real)
     view(client, "/en/products")  # the next page counts again: nothing was left half-done
     assert record_of(app, client).page_views == 2
     assert views_of(app, "/products") == 1  # the failed view's counter row was rolled back with the record
