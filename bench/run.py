@@ -131,7 +131,7 @@ class Server:
         self.log.close()
 
 
-def start_shop(database_url: str, upload_dir: Path, work: Path) -> Server:
+def start_shop(database_url: str, upload_dir: Path, work: Path, settings: list[str] = ()) -> Server:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("STOREFRONT_", "GUNICORN_"))}
     env.update({
@@ -141,6 +141,7 @@ def start_shop(database_url: str, upload_dir: Path, work: Path) -> Server:
         "STOREFRONT_RATELIMIT_STORAGE_URL": "memory://", "STOREFRONT_BASE_URL": f"http://127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2", "GUNICORN_BIND": f"127.0.0.1:{port}",
     })
+    env.update(setting.split("=", 1) for setting in settings)  # --shop-setting, e.g. STOREFRONT_CATALOG_CACHE_SIZE=0
     command = [GUNICORN, "wsgi:app", "-c", "gunicorn.conf.py"]
     return Server("shop", command, env, ROOT, work / "shop.log")
 
@@ -378,7 +379,7 @@ def scenarios(catalogue: Catalogue, files: dict) -> list[tuple]:
 
 
 def bench_catalogue(name: str, database_url: str, uploads: Path, work: Path, args) -> tuple[list, dict]:
-    shop = start_shop(database_url, uploads, work)
+    shop = start_shop(database_url, uploads, work, args.shop_setting or ())
     baseline = None
     try:
         shop.wait_ready()
@@ -445,6 +446,14 @@ def catalogues(args) -> list[tuple[str, int]]:
     return named
 
 
+def setting(text: str) -> str:
+    """A --shop-setting value: STOREFRONT_NAME=VALUE."""
+    name, equals, _value = text.partition("=")
+    if not equals or not name.startswith("STOREFRONT_"):
+        raise argparse.ArgumentTypeError(f"expected STOREFRONT_NAME=VALUE, not {text!r}")
+    return text
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     integers = lambda text: [int(part) for part in text.split(",") if part]  # noqa: E731
@@ -459,6 +468,8 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--only", action="append", help="run only scenarios whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--shop-setting", action="append", type=setting, metavar="STOREFRONT_NAME=VALUE",
+                        help="a setting for the shop (repeatable), e.g. STOREFRONT_CATALOG_CACHE_SIZE=0")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, databases)")
     args = parser.parse_args(argv)
     if not Path(WRK).exists():

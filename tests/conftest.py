@@ -26,7 +26,7 @@ from tests.mailserver import Inbox
 PG_URL = os.environ.get("STOREFRONT_TEST_DATABASE_URL")
 # Tables the migrations fill with data (0005: privacy policy version 1), parents first: between tests
 # on PostgreSQL they go back to the migrated rows instead of being emptied.
-SEEDED: dict[str, list[int]] = {"policy_version": [], "policy_text": []}
+SEEDED: dict[str, list[int]] = {"policy_version": [], "policy_text": [], "catalog_version": []}
 TEST_DATA_KEY = "Vj3LbT0Ic9DmXN2Yk8qY3Iu5tWr1oRkqS8m7eB0cQ8A="
 
 BASE_CONFIG = {

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from storefront.database import utcnow
@@ -105,3 +105,12 @@ class ProductImage(db.Model):
     @property
     def thumb_height(self) -> int:
         return round(self.height * self.THUMB_WIDTH / self.width)
+
+
+class CatalogVersion(db.Model):
+    """One row: a number that triggers raise with every change to the catalogue's tables (migration 0010),
+    in the same transaction; the page caches key what they render by it (catalog.fragments)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    raised_by: Mapped[int | None] = mapped_column(BigInteger)  # PostgreSQL: the transaction that last raised it

@@ -101,13 +101,15 @@ def retained(table: str, reason: str) -> None:
 # Tables that hold nothing about a person. Listed here so that every table has an entry, and a
 # new table must say which it is.
 for _table in ("category", "category_translation", "product", "product_translation", "product_image",
-               "alembic_version"):
+               "catalog_version", "alembic_version"):
     retained(_table, "no personal data: the shop's catalogue")
 # The catalogue's search index on SQLite (migration 0008): copies of product texts and SKUs, and the
 # FTS5 tables' own shadow tables.
 for _index in ("product_search_text", "product_text_search", "product_sku_search"):
     for _suffix in ("", "_config", "_content", "_data", "_docsize", "_idx"):
         retained(_index + _suffix, "no personal data: the catalogue's search index")
+# The same on PostgreSQL (migration 0009): each product's lowered texts and SKU.
+retained("product_search_document", "no personal data: the catalogue's search index")
 
 
 def categories() -> dict[str, Any]:

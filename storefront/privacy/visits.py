@@ -25,7 +25,8 @@ from datetime import date, datetime, timedelta
 
 import ua_parser
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, case, delete, func, select, update
+from sqlalchemy import (Date, ForeignKey, Integer, String, UniqueConstraint, bindparam, case, delete, func, select,
+                        update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -282,25 +283,42 @@ class IdleFlusher:
 idle_flusher = IdleFlusher()
 
 
+_VISIT_VALUES = ("ip", "browser", "browser_version", "os", "languages", "site_language", "user_id")
+_upserts: dict[str, object] = {}
+
+
+def _visit_upsert(dialect: str):
+    """The visit record's upsert, built once per dialect with bound parameters (building it per page
+    view cost more than running it)."""
+    if dialect not in _upserts:
+        table = VisitRecord.__table__
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        statement = insert.values(
+            visitor_hash=bindparam("visitor_hash"), first_seen=bindparam("now"), last_seen=bindparam("now"),
+            page_views=1, visit_count=1, **{name: bindparam(name) for name in _VISIT_VALUES},
+        )
+        _upserts[dialect] = statement.on_conflict_do_update(
+            index_elements=["visitor_hash"],
+            set_={
+                **{name: statement.excluded[name] for name in _VISIT_VALUES if name != "user_id"},
+                # A record keeps the account it was first linked to: it never moves to another person.
+                "user_id": func.coalesce(table.c.user_id, statement.excluded.user_id),
+                "last_seen": statement.excluded.last_seen,
+                "page_views": table.c.page_views + 1,
+                "visit_count": table.c.visit_count + case(
+                    (table.c.last_seen < bindparam("idle_since", type_=table.c.last_seen.type), 1), else_=0),
+            },
+        )
+    return _upserts[dialect]
+
+
 def _upsert_visit(view: PageView, key: str, now: datetime, idle_seconds: int) -> None:
-    table = VisitRecord.__table__
     browser = view.browser or Browser(None, None, None, False)
-    values = {"ip": view.ip, "browser": browser.name, "browser_version": browser.version, "os": browser.os,
-              "languages": view.languages, "site_language": view.site_language, "user_id": view.user_id}
-    statement = _insert(table).values(visitor_hash=key, first_seen=now, last_seen=now, page_views=1,
-                                      visit_count=1, **values)
-    idle_since = now - timedelta(seconds=idle_seconds)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["visitor_hash"],
-        set_={
-            **{name: statement.excluded[name] for name in values if name != "user_id"},
-            # A record keeps the account it was first linked to: it never moves to another person.
-            "user_id": func.coalesce(table.c.user_id, statement.excluded.user_id),
-            "last_seen": now,
-            "page_views": table.c.page_views + 1,
-            "visit_count": table.c.visit_count + case((table.c.last_seen < idle_since, 1), else_=0),
-        },
-    ))
+    db.session.execute(_visit_upsert(db.session.get_bind().dialect.name), {
+        "visitor_hash": key, "now": now, "idle_since": now - timedelta(seconds=idle_seconds),
+        "ip": view.ip, "browser": browser.name, "browser_version": browser.version, "os": browser.os,
+        "languages": view.languages, "site_language": view.site_language, "user_id": view.user_id,
+    })
 
 
 def visit_record(token: str | None) -> VisitRecord | None:

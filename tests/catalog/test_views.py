@@ -160,7 +160,12 @@ def test_listing_runs_the_same_queries_for_one_product_or_24(client, make_produc
         make_product(is_featured=True)
     with count_queries() as many:
         assert client.get(url).status_code == 200
-    assert one() == many() <= 5
+    assert one() == many() <= 6  # the catalogue's version, then the list (its first rendering)
+    with count_queries() as again:
+        assert client.get(url).status_code == 200
+    # The same list again: the version, and the daily page counter (tests write it with every page); the
+    # content comes from this worker's cache.
+    assert again() == 2
 
 
 def test_product_detail_runs_a_fixed_number_of_queries(client, make_product, count_queries):
