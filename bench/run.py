@@ -373,6 +373,7 @@ def scenarios(catalogue: Catalogue, files: dict) -> list[tuple]:
         ("add to cart + cart", "shop", "/en/cart", {"mode": "cart", "identities": files["cart"],
                                                     "products": ",".join(map(str, catalogue.product_ids))}),
         ("list page 1, consent", "shop", "/en/products", {"identities": files["consent"]}),
+        ("shop's least work (/healthz)", "shop", "/healthz", {}),
         ("baseline read-only", "baseline", "/products", {}),
         ("baseline + upsert", "baseline", "/products-upsert", {}),
     ]

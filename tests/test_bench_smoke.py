@@ -16,7 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = (
     "home", "list page 1 (no consent)", "list page 50", "category", "product", "search zh (镜头)",
-    "search en (lens)", "add to cart + cart", "list page 1, consent", "baseline read-only", "baseline + upsert",
+    "search en (lens)", "add to cart + cart", "list page 1, consent", "shop's least work (/healthz)",
+    "baseline read-only", "baseline + upsert",
     "guest checkout (per checkout)",
 )
 
